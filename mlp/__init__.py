@@ -1,0 +1,24 @@
+"""Backprop Lab's engine: a multilayer perceptron in numpy, in the learner's notation.
+
+``W^l`` has shape ``(1 + n_l, n_{l+1})`` with the bias in row 0; data is
+``(observations, features)``. Start with :class:`Config` and :func:`train`.
+"""
+
+from .activations import ACTIVATIONS
+from .config import Config, ConfigError
+from .data import DATASETS, DataError, Dataset, read_csv
+from .gradcheck import gradient_check
+from .initializers import INITIALIZERS, initial_weights
+from .losses import LOSSES
+from .network import Network, forward, gradients
+from .optimizers import OPTIMIZERS
+from .symmetry import layer_symmetry
+from .trace import Step, trace
+from .train import Run, train
+
+__all__ = [
+    "ACTIVATIONS", "DATASETS", "INITIALIZERS", "LOSSES", "OPTIMIZERS",
+    "Config", "ConfigError", "DataError", "Dataset", "Network", "Run", "Step",
+    "forward", "gradient_check", "gradients", "initial_weights", "layer_symmetry",
+    "read_csv", "trace", "train",
+]

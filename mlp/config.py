@@ -1,0 +1,378 @@
+"""The configuration of a run: one frozen, hashable, self-validating object.
+
+The same names are used everywhere: CLI flags (``--init-scale``), URL query parameters
+(``init_scale``), JSON keys and the dashboard's widget keys. Each field has one parser that
+accepts either text (CLI, URL) or a JSON value, so the three round trips share one code path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .data import DATASETS, GENERATED, Dataset
+from .initializers import INITIALIZERS
+from .losses import LOSSES
+from .optimizers import OPTIMIZERS
+
+# One request must not pin a shared server. Work is counted in "weight x observation" units per
+# iteration, plus a fixed cost per weight matrix for numpy's per-call overhead on small arrays
+# (measured with benchmarks/budget.py: the largest allowed runs take a few seconds here).
+WORK_BUDGET = 1.5e9
+STEP_OVERHEAD = 2_000
+# Stored weight and gradient snapshots: snapshots x parameters values of each (8 bytes a value).
+SNAPSHOT_BUDGET = 10_000_000
+# Activation buffers: observations x neurons summed over the layers (about 6 buffers of each).
+ACTIVATION_BUDGET = 4_000_000
+MAX_WIDTH = 256
+MAX_DEPTH = 32
+MAX_ROWS = 10_000
+MAX_COLUMNS = 64
+MAX_ITERATIONS = 1_000_000
+MAX_SCALE = 1e6
+MAX_TEXT = 200_000
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used. ``str(error)`` is one sentence naming field, value and rule."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value) if _jsonable(value) else repr(value)
+    return repr(text[:40] + "..." if len(text) > 40 else text)
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else value
+
+
+def choice(options: Mapping[str, Any] | tuple[str, ...]) -> Callable[[str, Any], str]:
+    names = tuple(options)
+
+    def parse(field: str, value: Any) -> str:
+        if isinstance(value, str) and value.strip().lower() in names:
+            return value.strip().lower()
+        raise ConfigError(field, f"{_show(value)} is not one of the allowed values: {', '.join(names)}.")
+
+    return parse
+
+
+def integer(low: int, high: int) -> Callable[[str, Any], int]:
+    def parse(field: str, value: Any) -> int:
+        number = _text(value)
+        if isinstance(number, str):
+            try:
+                number = int(number.replace("_", ""), 10) if number.lstrip("+-").isdigit() else None
+            except ValueError:
+                number = None
+        elif isinstance(number, float) and number.is_integer():
+            number = int(number)
+        if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
+            raise ConfigError(field, f"{_show(value)} is not allowed; use a whole number from {low:,} to {high:,}.")
+        return number
+
+    return parse
+
+
+def real(low: float, high: float, *, above: bool = False) -> Callable[[str, Any], float]:
+    """A finite float in ``[low, high]`` (``(low, high]`` when ``above``)."""
+    rule = f"{'greater than' if above else 'from'} {low:g}{' and at most' if above else ' to'} {high:g}"
+
+    def parse(field: str, value: Any) -> float:
+        number = _text(value)
+        if isinstance(number, str):
+            try:
+                number = float(number)
+            except ValueError:
+                raise ConfigError(field, f"{_show(value)} is not a number; use a number {rule}.") from None
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise ConfigError(field, f"{_show(value)} is not a number; use a number {rule}.")
+        number = float(number)
+        if not math.isfinite(number):
+            raise ConfigError(field, f"{_show(value)} is not a finite number; use a number {rule}.")
+        if not (low < number if above else low <= number) or number > high:
+            raise ConfigError(field, f"{number:g} is out of range; use a number {rule}.")
+        return number
+
+    return parse
+
+
+def sizes(field: str, value: Any) -> tuple[int, ...]:
+    """Layer sizes, input first: ``"2,3,3,2"`` or ``[2, 3, 3, 2]``."""
+    rule = f"use 2 to {MAX_DEPTH} whole numbers from 1 to {MAX_WIDTH} separated by commas, such as 2,3,3,2"
+    items = _text(value).split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not 2 <= len(items) <= MAX_DEPTH:
+        raise ConfigError(field, f"{_show(value)} is not a list of layer sizes; {rule}.")
+    try:
+        parsed = tuple(integer(1, MAX_WIDTH)(field, item) for item in items)
+    except ConfigError:
+        raise ConfigError(field, f"{_show(value)} has a size that is not allowed; {rule}.") from None
+    return parsed
+
+
+def matrix(field: str, value: Any) -> tuple[tuple[float, ...], ...] | None:
+    """A table of finite numbers: ``"0.8,0.4;0.3,0.3"`` (rows by ``;``) or nested lists."""
+    rule = f"use rows separated by ';' of numbers separated by ',', such as 0.8,0.4;0.3,0.3 (at most {MAX_ROWS:,} rows)"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise ConfigError(field, f"the table is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed.")
+        rows = [row.split(",") for row in value.strip().strip(";").split(";")]
+    else:
+        rows = value
+    if not isinstance(rows, (list, tuple)) or not rows or len(rows) > MAX_ROWS:
+        raise ConfigError(field, f"{_show(value)} is not a table; {rule}.")
+    if any(not isinstance(row, (list, tuple)) or len(row) != len(rows[0]) for row in rows):
+        raise ConfigError(field, f"{_show(value)} has rows of different lengths; {rule}.")
+    if not 1 <= len(rows[0]) <= MAX_COLUMNS:
+        raise ConfigError(field, f"{_show(value)} needs 1 to {MAX_COLUMNS} columns; {rule}.")
+    number = real(-MAX_SCALE, MAX_SCALE)
+    try:
+        return tuple(tuple(number(field, item) for item in row) for row in rows)
+    except ConfigError as error:
+        raise ConfigError(field, f"{_show(value)} holds a value that is not a finite number; {rule}.") from error
+
+
+# The one table of every setting: name -> (parser, help). Field order is the dataclass's.
+PARSERS: dict[str, Callable[[str, Any], Any]] = {
+    "data": choice(tuple(DATASETS) + ("custom",)),
+    "points": integer(4, MAX_ROWS),
+    "data_noise": real(0.0, 1.0),
+    "data_seed": integer(0, 2**32 - 1),
+    "inputs": matrix,
+    "targets": matrix,
+    "layers": sizes,
+    "activation": choice(ACTIVATIONS),
+    "output_activation": choice(ACTIVATIONS),
+    "loss": choice(LOSSES),
+    "init": choice(INITIALIZERS),
+    "init_scale": real(-MAX_SCALE, MAX_SCALE),
+    "noise": real(0.0, MAX_SCALE),
+    "seed": integer(0, 2**32 - 1),
+    "optimizer": choice(OPTIMIZERS),
+    "lr": real(0.0, MAX_SCALE, above=True),
+    "iterations": integer(0, MAX_ITERATIONS),
+    "snapshots": integer(2, 1000),
+}
+
+HELP: dict[str, str] = {
+    "data": "data set: the question's 2 observations (seed), a logic gate, a generated 2-D set, or custom",
+    "points": "number of points of a generated data set (circle, spiral, blobs)",
+    "data_noise": "std of the noise added to a generated data set",
+    "data_seed": "seed of a generated data set",
+    "inputs": "custom inputs, rows separated by ';': 0.8,0.4;0.3,0.3",
+    "targets": "custom targets, rows separated by ';': 0.2,0.4;1,0",
+    "layers": "layer sizes, input first; the first and last must match the data",
+    "activation": "activation of the hidden layers",
+    "output_activation": "activation of the output layer",
+    "loss": "cost: sse (the question's sum of squares), mse or cross_entropy",
+    "init": "initialization of every weight and bias",
+    "init_scale": "constant value, uniform half-width, normal std, or xavier/he gain",
+    "noise": "std of Gaussian noise added to every initial weight (breaks symmetry)",
+    "seed": "seed of the random generator for initialization and noise",
+    "optimizer": "gd (the question's gradient descent), momentum or adam",
+    "lr": "learning rate",
+    "iterations": "number of full-batch steps",
+    "snapshots": "number of weight snapshots kept, evenly spaced, first and last included",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that defines a run. Defaults are the question's network, every weight at 1."""
+
+    data: str = "seed"
+    points: int = 200
+    data_noise: float = 0.1
+    data_seed: int = 0
+    inputs: tuple[tuple[float, ...], ...] | None = None
+    targets: tuple[tuple[float, ...], ...] | None = None
+    layers: tuple[int, ...] = (2, 3, 3, 2)
+    activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
+    loss: str = "sse"
+    init: str = "constant"
+    init_scale: float = 1.0
+    noise: float = 0.0
+    seed: int = 0
+    optimizer: str = "gd"
+    lr: float = 0.5
+    iterations: int = 1000
+    snapshots: int = 200
+
+    def __post_init__(self) -> None:
+        for name, parse in PARSERS.items():
+            object.__setattr__(self, name, parse(name, getattr(self, name)))
+        _check_network(self)
+        _check_budget(self)
+
+    # Conversions. Every one goes through `from_mapping`, so they all validate the same way.
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Config:
+        """A Config from text or JSON values keyed by the field names; missing ones default.
+
+        Without ``layers`` the default hidden sizes ``3,3`` are framed by the data's sizes.
+        """
+        unknown = [key for key in values if key not in PARSERS]
+        if unknown:
+            raise ConfigError(unknown[0], f"is not a setting; the settings are: {', '.join(PARSERS)}.")
+        parsed = {name: PARSERS[name](name, value) for name, value in values.items()}
+        if "layers" not in parsed:
+            data = _dataset(*(parsed.get(name, getattr(cls, name)) for name in _DATA_FIELDS))
+            parsed["layers"] = (data.n_inputs, *cls.layers[1:-1], data.n_outputs)
+        return cls(**parsed)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """JSON values keyed by field name (tables as nested lists; absent tables left out)."""
+        out = {}
+        for name in PARSERS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            out[name] = [list(row) for row in value] if name in _TABLES else list(value) if name == "layers" else value
+        return out
+
+    def to_query(self) -> dict[str, str]:
+        """A flat ``{name: text}`` map for URL query parameters; floats written exactly."""
+        return {name: _format(value) for name, value in self.to_mapping().items()}
+
+    def to_args(self) -> list[str]:
+        """CLI arguments (``--init-scale 1.0 ...``) that rebuild this configuration."""
+        return [part for name, text in self.to_query().items() for part in (f"--{name.replace('_', '-')}", text)]
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_mapping())
+
+    @classmethod
+    def from_json(cls, text: str) -> Config:
+        try:
+            values = json.loads(text)
+        except ValueError:
+            raise ConfigError("config", "the text is not valid JSON.") from None
+        if not isinstance(values, dict):
+            raise ConfigError("config", "the JSON must be an object of settings, such as {\"lr\": 0.5}.")
+        return cls.from_mapping(values)
+
+    def replace(self, **changes: Any) -> Config:
+        return dataclasses.replace(self, **changes)
+
+    # Derived facts.
+
+    @property
+    def dataset(self) -> Dataset:
+        """The inputs and targets this configuration trains on (shared: do not modify)."""
+        return _dataset(*(getattr(self, name) for name in _DATA_FIELDS))
+
+    @property
+    def n_params(self) -> int:
+        return sum((1 + a) * b for a, b in zip(self.layers, self.layers[1:]))
+
+    @property
+    def work(self) -> float:
+        """Work units of this run (see ``WORK_BUDGET``)."""
+        return (self.iterations + 1) * _work_per_step(self.layers, self.dataset.X.shape[0])
+
+
+_DATA_FIELDS = ("data", "points", "data_noise", "data_seed", "inputs", "targets")
+_TABLES = ("inputs", "targets")
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return ";".join(",".join(_format(float(v)) for v in row) for row in value)
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _dataset(data, points, noise, seed, inputs, targets) -> Dataset:
+    if data != "custom":
+        return DATASETS[data](points, noise, seed)
+    for name, table in zip(_TABLES, (inputs, targets)):
+        if table is None:
+            raise ConfigError(name, "is missing; custom data needs both inputs and targets.")
+    if len(inputs) != len(targets):
+        raise ConfigError(
+            "targets", f"has {len(targets)} rows but inputs has {len(inputs)}; each observation needs one row of each."
+        )
+    return Dataset(np.array(inputs, dtype=float), np.array(targets, dtype=float))
+
+
+def _work_per_step(layers: tuple[int, ...], n_obs: int) -> float:
+    n_params = sum((1 + a) * b for a, b in zip(layers, layers[1:]))
+    return n_params * n_obs + STEP_OVERHEAD * (len(layers) - 1)
+
+
+def _check_network(c: Config) -> None:
+    data = c.dataset
+    name = f"data '{c.data}'"
+    if c.layers[0] != data.n_inputs:
+        raise ConfigError(
+            "layers",
+            f"{_format(list(c.layers))} starts with {c.layers[0]} inputs but {name} has {data.n_inputs} "
+            f"input columns; the first size must be {data.n_inputs}.",
+        )
+    if c.layers[-1] != data.n_outputs:
+        raise ConfigError(
+            "layers",
+            f"{_format(list(c.layers))} ends with {c.layers[-1]} outputs but {name} has {data.n_outputs} "
+            f"target columns; the last size must be {data.n_outputs}.",
+        )
+    if LOSSES[c.loss].needs_sigmoid_output:
+        if c.output_activation != "sigmoid":
+            raise ConfigError(
+                "loss", f"cross_entropy needs output_activation sigmoid (outputs between 0 and 1), not {c.output_activation}."
+            )
+        if np.any((data.Y < 0) | (data.Y > 1)):
+            raise ConfigError("loss", "cross_entropy needs every target between 0 and 1; use sse or mse for these targets.")
+
+
+def _check_budget(c: Config) -> None:
+    n_obs = c.dataset.X.shape[0]
+    neurons = n_obs * sum(c.layers)
+    if neurons > ACTIVATION_BUDGET:
+        raise ConfigError(
+            "layers",
+            f"{n_obs:,} observations x {sum(c.layers):,} neurons is {neurons:,} activations, over the limit of "
+            f"{ACTIVATION_BUDGET:,}; use fewer observations or smaller layers.",
+        )
+    if c.snapshots * c.n_params > SNAPSHOT_BUDGET:
+        most = max(2, SNAPSHOT_BUDGET // c.n_params)
+        raise ConfigError(
+            "snapshots",
+            f"{c.snapshots} snapshots of {c.n_params:,} weights is over the limit of {SNAPSHOT_BUDGET:,} stored "
+            f"values; use at most {most} snapshots or a smaller network.",
+        )
+    per_step = _work_per_step(c.layers, n_obs)
+    if c.work > WORK_BUDGET:
+        most = max(0, int(WORK_BUDGET // per_step) - 1)
+        raise ConfigError(
+            "iterations",
+            f"{c.iterations:,} iterations of a {c.n_params:,}-weight network on {n_obs:,} observations is "
+            f"{c.work:.2g} units of work, over the budget of {WORK_BUDGET:.2g}; use at most {most:,} "
+            "iterations or a smaller network.",
+        )

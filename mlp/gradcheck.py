@@ -1,0 +1,53 @@
+"""Analytic gradients against central finite differences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .network import gradients
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """``max_relative_error`` over every weight of ``|g - g_fd| / max(|g| + |g_fd|, floor)``."""
+
+    max_relative_error: float
+    analytic: list[np.ndarray]
+    numeric: list[np.ndarray]
+
+    def passed(self, tolerance: float = 1e-6) -> bool:
+        return self.max_relative_error <= tolerance
+
+
+def gradient_check(
+    weights: list[np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+    activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+    loss: str = "sse",
+    epsilon: float = 1e-6,
+    floor: float = 1e-8,
+) -> GradientCheck:
+    """Compare ``dC/dW^l`` with ``(C(w + eps) - C(w - eps)) / (2 eps)`` for every weight."""
+
+    def cost(ws):
+        return gradients(ws, X, Y, activation, output_activation, loss).loss
+
+    analytic = gradients(weights, X, Y, activation, output_activation, loss).grads
+    numeric = []
+    for l, W in enumerate(weights):
+        G = np.empty_like(W)
+        for index in np.ndindex(W.shape):
+            shifted = [w.copy() for w in weights]
+            shifted[l][index] = W[index] + epsilon
+            up = cost(shifted)
+            shifted[l][index] = W[index] - epsilon
+            G[index] = (up - cost(shifted)) / (2 * epsilon)
+        numeric.append(G)
+    worst = max(
+        float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), floor))) for a, n in zip(analytic, numeric)
+    )
+    return GradientCheck(worst, analytic, numeric)
