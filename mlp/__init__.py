@@ -10,15 +10,32 @@ from .data import DATASETS, DataError, Dataset, read_csv
 from .gradcheck import gradient_check
 from .initializers import INITIALIZERS, initial_weights
 from .losses import LOSSES
-from .network import Network, forward, gradients
+from .network import Network, activations, forward, gradients
 from .optimizers import OPTIMIZERS
 from .symmetry import layer_symmetry
 from .trace import Step, trace
 from .train import Run, train
 
 __all__ = [
-    "ACTIVATIONS", "DATASETS", "INITIALIZERS", "LOSSES", "OPTIMIZERS",
-    "Config", "ConfigError", "DataError", "Dataset", "Network", "Run", "Step",
-    "forward", "gradient_check", "gradients", "initial_weights", "layer_symmetry",
-    "read_csv", "trace", "train",
+    "ACTIVATIONS",
+    "DATASETS",
+    "INITIALIZERS",
+    "LOSSES",
+    "OPTIMIZERS",
+    "Config",
+    "ConfigError",
+    "DataError",
+    "Dataset",
+    "Network",
+    "Run",
+    "Step",
+    "activations",
+    "forward",
+    "gradient_check",
+    "gradients",
+    "initial_weights",
+    "layer_symmetry",
+    "read_csv",
+    "trace",
+    "train",
 ]

@@ -11,13 +11,14 @@ import dataclasses
 import functools
 import json
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .data import DATASETS, GENERATED, Dataset
+from .data import DATASETS, Dataset
 from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
@@ -65,6 +66,10 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else value
 
 
+def _number_text(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
 def choice(options: Mapping[str, Any] | tuple[str, ...]) -> Callable[[str, Any], str]:
     names = tuple(options)
 
@@ -95,7 +100,8 @@ def integer(low: int, high: int) -> Callable[[str, Any], int]:
 
 def real(low: float, high: float, *, above: bool = False) -> Callable[[str, Any], float]:
     """A finite float in ``[low, high]`` (``(low, high]`` when ``above``)."""
-    rule = f"{'greater than' if above else 'from'} {low:g}{' and at most' if above else ' to'} {high:g}"
+    lo, hi = _number_text(low), _number_text(high)
+    rule = f"greater than {lo} and at most {hi}" if above else f"from {lo} to {hi}"
 
     def parse(field: str, value: Any) -> float:
         number = _text(value)
@@ -271,7 +277,7 @@ class Config:
         except ValueError:
             raise ConfigError("config", "the text is not valid JSON.") from None
         if not isinstance(values, dict):
-            raise ConfigError("config", "the JSON must be an object of settings, such as {\"lr\": 0.5}.")
+            raise ConfigError("config", 'the JSON must be an object of settings, such as {"lr": 0.5}.')
         return cls.from_mapping(values)
 
     def replace(self, **changes: Any) -> Config:
@@ -345,10 +351,13 @@ def _check_network(c: Config) -> None:
     if LOSSES[c.loss].needs_sigmoid_output:
         if c.output_activation != "sigmoid":
             raise ConfigError(
-                "loss", f"cross_entropy needs output_activation sigmoid (outputs between 0 and 1), not {c.output_activation}."
+                "loss",
+                f"cross_entropy needs output_activation sigmoid (outputs between 0 and 1), not {c.output_activation}.",
             )
         if np.any((data.Y < 0) | (data.Y > 1)):
-            raise ConfigError("loss", "cross_entropy needs every target between 0 and 1; use sse or mse for these targets.")
+            raise ConfigError(
+                "loss", "cross_entropy needs every target between 0 and 1; use sse or mse for these targets."
+            )
 
 
 def _check_budget(c: Config) -> None:

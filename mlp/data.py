@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -95,9 +95,7 @@ def read_csv(text: str, max_rows: int = 10_000, max_columns: int = 64) -> Datase
     expected = [f"x{i + 1}" for i in range(k)] + [f"y{i + 1}" for i in range(len(header) - k)]
     if header != expected or k == 0 or k == len(header):
         shown = ",".join(header)[:80]
-        raise DataError(
-            f"CSV: header '{shown}' must be x1..xk then y1..ym with at least one of each, e.g. x1,x2,y1."
-        )
+        raise DataError(f"CSV: header '{shown}' must be x1..xk then y1..ym with at least one of each, e.g. x1,x2,y1.")
     if len(header) > max_columns:
         raise DataError(f"CSV: {len(header)} columns is too many; at most {max_columns} are allowed.")
     body = [r for r in rows[1:] if any(c.strip() for c in r)]

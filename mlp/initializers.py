@@ -7,7 +7,7 @@ question. ``scale`` is the constant value, the half-width, the standard deviatio
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -39,14 +39,10 @@ def he(rng: np.random.Generator, fan_in: int, fan_out: int, scale: float) -> np.
     return normal(rng, fan_in, fan_out, scale * np.sqrt(2.0 / fan_in))
 
 
-INITIALIZERS: dict[str, Initializer] = {
-    f.__name__: f for f in (constant, uniform, normal, xavier, he)
-}
+INITIALIZERS: dict[str, Initializer] = {f.__name__: f for f in (constant, uniform, normal, xavier, he)}
 
 
-def initial_weights(
-    layers: tuple[int, ...], method: str, scale: float, noise: float, seed: int
-) -> list[np.ndarray]:
+def initial_weights(layers: tuple[int, ...], method: str, scale: float, noise: float, seed: int) -> list[np.ndarray]:
     """The initial ``W^0 .. W^{L-1}``, ``W^l`` of shape ``(1 + n_l, n_{l+1})``.
 
     ``noise`` is the std of Gaussian noise added to every weight after the initializer: the

@@ -10,6 +10,9 @@ Data is ``(observations, features)``. ``W^l`` maps layer ``l`` to layer ``l + 1`
 
 :class:`Network` owns every buffer of these equations for one architecture and one data set, so
 a training step allocates nothing; :func:`forward` and :func:`gradients` are the pure wrappers.
+Products are ``a.dot(b, out)`` and element-wise calls take ``out`` positionally: on the question's
+2 x 3 matrices numpy's argument handling costs more than the arithmetic, and these forms are
+the cheapest (see benchmarks/engine.py).
 """
 
 from __future__ import annotations
@@ -32,9 +35,9 @@ class Network:
 
     ``params`` is one flat vector; ``weights[l]`` is a ``(1 + n_l, n_{l+1})`` view into it and
     ``grads[l]`` the matching view into the flat ``flat_grads``. After :meth:`forward`,
-    ``inputs[l]`` holds ``[1 | a^l]`` (``a^l`` is the view ``inputs[l][:, 1:]``), ``n[l]`` holds
-    ``n^{l+1}`` and ``output`` holds ``a^L``. After :meth:`backward`, ``dC_da[l]``, ``slopes[l]``
-    and ``deltas[l]`` hold ``dC/da^{l+1}``, ``f'(n^{l+1})`` and ``delta^{l+1}``.
+    ``inputs[l]`` holds ``[1 | a^l]``, ``n[l]`` holds ``n^{l+1}`` and ``a[l]`` holds ``a^{l+1}``
+    (``output`` is ``a^L``). After :meth:`backward`, ``dC_da[l]``, ``slopes[l]`` and
+    ``deltas[l]`` hold ``dC/da^{l+1}``, ``f'(n^{l+1})`` and ``delta^{l+1}``.
     """
 
     def __init__(
@@ -49,9 +52,7 @@ class Network:
         L = len(layers) - 1
         n_obs = X.shape[0]
         self.layers = tuple(layers)
-        self.activations: list[Activation] = [ACTIVATIONS[activation]] * (L - 1) + [
-            ACTIVATIONS[output_activation]
-        ]
+        self.activations: list[Activation] = [ACTIVATIONS[activation]] * (L - 1) + [ACTIVATIONS[output_activation]]
         self.loss: Loss = LOSSES[loss]
         self.Y = np.array(Y, dtype=float)
 
@@ -66,15 +67,39 @@ class Network:
         self.inputs = [np.ones((n_obs, 1 + n)) for n in layers[:-1]]
         self.inputs[0][:, 1:] = X
         self.n = [np.empty((n_obs, n)) for n in layers[1:]]
-        self.output = np.empty((n_obs, layers[-1]))
+        # a^{l+1} in its own contiguous buffer, copied into [1 | a^{l+1}]: numpy's element-wise
+        # calls on a strided view of a small matrix cost several times more than the copy.
+        self.a = [np.empty((n_obs, n)) for n in layers[1:]]
         self.dC_da = [np.empty((n_obs, n)) for n in layers[1:]]
         self.slopes = [np.empty((n_obs, n)) for n in layers[1:]]
         self.deltas = [np.empty((n_obs, n)) for n in layers[1:]]
-        # a^{l+1} lives inside the next layer's [1 | a] buffer; the last one in `output`.
-        self._a = [buf[:, 1:] for buf in self.inputs[1:]] + [self.output]
-        # Transposed views, made once: the buffers they look at are updated in place.
-        self._inputs_T = [buf.T for buf in self.inputs]
-        self._W_out_T = [W[1:].T for W in self.weights]
+        # Each layer's buffers and views, gathered once (the buffers are updated in place) so the
+        # passes below are plain loops in the order of the equations.
+        a_in_next = [buf[:, 1:] for buf in self.inputs[1:]] + [None]  # a^{l+1} inside [1 | a^{l+1}]
+        self._forward_steps = [
+            (self.inputs[l], self.weights[l], self.n[l], self.a[l], f.value, a_in_next[l])
+            for l, f in enumerate(self.activations)
+        ]
+        self._backward_steps = [
+            (
+                f.slope,
+                self.n[l],
+                self.a[l],
+                self.slopes[l],
+                self.dC_da[l],
+                self.deltas[l],
+                self.inputs[l].T,
+                self.grads[l],
+                self.weights[l][1:].T,
+                self.dC_da[l - 1] if l else None,
+            )
+            for l, f in reversed(list(enumerate(self.activations)))
+        ]
+
+    @property
+    def output(self) -> np.ndarray:
+        """``a^L``, shape ``(observations, n_L)``."""
+        return self.a[-1]
 
     def set_weights(self, weights: list[np.ndarray]) -> None:
         """Copy ``W^0 .. W^{L-1}`` into the flat parameter vector."""
@@ -82,30 +107,40 @@ class Network:
             dst[...] = src
 
     def forward(self) -> float:
-        """Run the forward pass on the current weights and return the cost ``C``."""
-        for l, f in enumerate(self.activations):
-            np.matmul(self.inputs[l], self.weights[l], out=self.n[l])  # n^{l+1} = [1|a^l] W^l
-            f.value(self.n[l], self._a[l])  # a^{l+1} = f(n^{l+1})
-        return self.loss.value(self.n[-1], self.output, self.Y)
+        """Run the forward pass on the current weights; return the cost ``C`` (and fill ``dC/da^L``)."""
+        for x, W, n, a, f, a_in_next in self._forward_steps:
+            x.dot(W, n)  # n^{l+1} = [1 | a^l] W^l
+            f(n, a)  # a^{l+1} = f(n^{l+1})
+            if a_in_next is not None:
+                np.copyto(a_in_next, a)  # into [1 | a^{l+1}]
+        return self.loss.evaluate(self.n[-1], self.a[-1], self.Y, self.dC_da[-1])
 
     def backward(self) -> None:
         """Fill ``grads`` with ``dC/dW^l`` for the weights of the last :meth:`forward`."""
-        last = len(self.activations) - 1
-        a, f = self.output, self.activations[last]
-        self.loss.gradient(a, self.Y, self.dC_da[last])  # dC/da^L
-        f.slope(self.n[last], a, self.slopes[last])  # da^L/dn^L
-        if self.loss.output_delta is not None:
-            self.loss.output_delta(a, self.Y, self.deltas[last])
-        else:
-            np.multiply(self.dC_da[last], self.slopes[last], out=self.deltas[last])
-        for l in range(last, -1, -1):
-            delta = self.deltas[l]
-            np.matmul(self._inputs_T[l], delta, out=self.grads[l])  # dC/dW^l = [1|a^l]^T delta
-            if l == 0:
-                break
-            np.matmul(delta, self._W_out_T[l], out=self.dC_da[l - 1])  # dC/da^l = delta W^l[1:]^T
-            self.activations[l - 1].slope(self.n[l - 1], self._a[l - 1], self.slopes[l - 1])
-            np.multiply(self.dC_da[l - 1], self.slopes[l - 1], out=self.deltas[l - 1])
+        output_delta = self.loss.output_delta
+        for slope, n, a, da_dn, dC_da, delta, x_T, dC_dW, W_out_T, dC_da_prev in self._backward_steps:
+            slope(n, a, da_dn)  # da^{l+1}/dn^{l+1}
+            if output_delta is not None and a is self.a[-1]:
+                output_delta(a, self.Y, delta)
+            else:
+                np.multiply(dC_da, da_dn, delta)  # delta^{l+1} = dC/da^{l+1} * f'(n^{l+1})
+            x_T.dot(delta, dC_dW)  # dC/dW^l = [1 | a^l]^T delta^{l+1}
+            if dC_da_prev is not None:
+                delta.dot(W_out_T, dC_da_prev)  # dC/da^l = delta^{l+1} W^l[1:]^T
+
+
+def activations(
+    weights: list[np.ndarray],
+    X: np.ndarray,
+    activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+) -> list[np.ndarray]:
+    """``a^0 .. a^L`` for inputs ``X``; ``a^l`` has shape ``(observations, n_l)``."""
+    sizes = layer_sizes(weights)
+    net = Network(sizes, X, np.zeros((len(X), sizes[-1])), activation, output_activation)
+    net.set_weights(weights)
+    net.forward()
+    return [np.array(X, dtype=float)] + [a.copy() for a in net.a]
 
 
 def forward(
@@ -115,10 +150,7 @@ def forward(
     output_activation: str = "sigmoid",
 ) -> np.ndarray:
     """The network's output ``a^L``, shape ``(observations, n_L)``, for inputs ``X``."""
-    net = Network(layer_sizes(weights), X, np.zeros((len(X), weights[-1].shape[1])), activation, output_activation)
-    net.set_weights(weights)
-    net.forward()
-    return net.output.copy()
+    return activations(weights, X, activation, output_activation)[-1]
 
 
 @dataclass(frozen=True)

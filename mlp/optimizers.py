@@ -13,12 +13,12 @@ class GradientDescent:
     """The question's full-batch step: ``W <- W - lr * dC/dW``."""
 
     def __init__(self, size: int, learning_rate: float):
-        self.learning_rate = learning_rate
+        self.learning_rate = np.array(learning_rate)  # 0-d: cheaper for numpy than a float
         self._step = np.empty(size)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        np.multiply(grads, self.learning_rate, out=self._step)
-        params -= self._step
+        np.multiply(grads, self.learning_rate, self._step)
+        np.subtract(params, self._step, params)
 
 
 class Momentum:
@@ -27,7 +27,7 @@ class Momentum:
     beta = 0.9
 
     def __init__(self, size: int, learning_rate: float):
-        self.learning_rate = learning_rate
+        self.learning_rate = np.array(learning_rate)
         self._velocity = np.zeros(size)
         self._step = np.empty(size)
 
@@ -35,8 +35,8 @@ class Momentum:
         v = self._velocity
         v *= self.beta
         v += grads
-        np.multiply(v, self.learning_rate, out=self._step)
-        params -= self._step
+        np.multiply(v, self.learning_rate, self._step)
+        np.subtract(params, self._step, params)
 
 
 class Adam:

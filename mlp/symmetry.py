@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 TOLERANCE = 1e-6
+# Pairwise differences are computed for several snapshots at once, up to this many values.
+_CHUNK_VALUES = 2_000_000
 
 
 def neuron_vectors(W_in: np.ndarray, W_out: np.ndarray) -> np.ndarray:
@@ -29,47 +31,63 @@ def neuron_vectors(W_in: np.ndarray, W_out: np.ndarray) -> np.ndarray:
     return np.hstack([W_in.T, W_out[1:]])
 
 
-def _scale(V: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(V * V)))
+@dataclass(frozen=True)
+class Symmetry:
+    """Per snapshot and hidden layer: distinct-neuron counts and symmetry gaps, ``(S, H)`` each."""
+
+    distinct: np.ndarray
+    gap: np.ndarray
+
+
+def _measure(V: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct counts and gaps for a stack ``V`` of shape ``(S, n, d)``; returns two ``(S,)``."""
+    S, n, d = V.shape
+    scale = np.sqrt(np.mean(V * V, axis=(1, 2)))
+    diff = V[:, :, None, :] - V[:, None, :, :]  # (S, n, n, d)
+    same = np.max(np.abs(diff), axis=3) <= (tolerance * scale)[:, None, None]
+    # Groups are the connected components of `same`: square the reachability matrix until stable.
+    reach = same.astype(np.int32)
+    for _ in range(max(1, int(np.ceil(np.log2(max(n, 2)))))):
+        reach = np.minimum(reach @ reach, 1)
+    # A group is counted once, at its lowest-numbered neuron.
+    distinct = np.sum(np.argmax(reach, axis=2) == np.arange(n), axis=1)
+    if n < 2:
+        return distinct, np.full(S, np.nan)
+    squared = np.sum(diff * diff, axis=3)
+    upper = np.triu_indices(n, k=1)
+    smallest = np.min(squared[:, upper[0], upper[1]], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(scale > 0, np.sqrt(smallest / d) / scale, 0.0)
+    return distinct, gap
+
+
+def _measure_all(stack: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    S, n, d = stack.shape
+    step = max(1, _CHUNK_VALUES // max(1, n * n * d))
+    parts = [_measure(stack[i : i + step], tolerance) for i in range(0, S, step)]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def distinct_neurons(V: np.ndarray, tolerance: float = TOLERANCE) -> int:
-    """Number of groups of equal neurons (see the module docstring)."""
-    n = len(V)
-    limit = tolerance * _scale(V)
-    group = np.arange(n)
-    for i in range(n - 1):
-        same = np.max(np.abs(V[i + 1 :] - V[i]), axis=1) <= limit
-        for j in np.flatnonzero(same) + i + 1:
-            old, new = group[j], group[i]
-            group[group == old] = new  # union: relabel j's whole group
-    return len(np.unique(group))
+    """Number of groups of equal neurons in one layer's ``V`` (see the module docstring)."""
+    return int(_measure_all(V[None], tolerance)[0][0])
 
 
 def symmetry_gap(V: np.ndarray) -> float:
     """Smallest RMS distance between two neurons over the layer's RMS (see module docstring)."""
-    n, d = V.shape
-    if n < 2:
-        return float("nan")
-    scale = _scale(V)
-    if scale == 0.0:
-        return 0.0
-    smallest = min(float(np.min(np.sum((V[i + 1 :] - V[i]) ** 2, axis=1))) for i in range(n - 1))
-    return float(np.sqrt(smallest / d) / scale)
+    return float(_measure_all(V[None], TOLERANCE)[1][0])
 
 
-@dataclass(frozen=True)
-class Symmetry:
-    """Per hidden layer ``1 .. L-1``: distinct-neuron counts and symmetry gaps."""
-
-    distinct: tuple[int, ...]
-    gap: tuple[float, ...]
+def symmetry_history(snapshots: list[list[np.ndarray]], tolerance: float = TOLERANCE) -> Symmetry:
+    """The metrics of every hidden layer at every snapshot of ``W^0 .. W^{L-1}``."""
+    S, H = len(snapshots), len(snapshots[0]) - 1
+    distinct, gap = np.ones((S, H), dtype=int), np.full((S, H), np.nan)
+    for h in range(H):
+        stack = np.stack([neuron_vectors(W[h], W[h + 1]) for W in snapshots])
+        distinct[:, h], gap[:, h] = _measure_all(stack, tolerance)
+    return Symmetry(distinct, gap)
 
 
 def layer_symmetry(weights: list[np.ndarray], tolerance: float = TOLERANCE) -> Symmetry:
-    """The symmetry metrics of every hidden layer of ``W^0 .. W^{L-1}``."""
-    vectors = [neuron_vectors(W_in, W_out) for W_in, W_out in zip(weights, weights[1:])]
-    return Symmetry(
-        tuple(distinct_neurons(V, tolerance) for V in vectors),
-        tuple(symmetry_gap(V) for V in vectors),
-    )
+    """The metrics of every hidden layer of one set of weights (arrays of shape ``(1, H)``)."""
+    return symmetry_history([weights], tolerance)

@@ -45,11 +45,10 @@ def trace(
     L = len(weights)
     steps = []
     for l in range(L):
-        a_next = net.output if l == L - 1 else net.inputs[l + 1][:, 1:]
         steps += [
             Step("forward", l, f"[1 | a^{l}]", rf"[\,1 \mid a^{{{l}}}\,]", net.inputs[l]),
             Step("forward", l + 1, f"n^{l + 1}", rf"n^{{{l + 1}}} = [\,1 \mid a^{{{l}}}\,]\, W^{{{l}}}", net.n[l]),
-            Step("forward", l + 1, f"a^{l + 1}", rf"a^{{{l + 1}}} = f(n^{{{l + 1}}})", a_next),
+            Step("forward", l + 1, f"a^{l + 1}", rf"a^{{{l + 1}}} = f(n^{{{l + 1}}})", net.a[l]),
         ]
     steps.append(Step("backward", L, f"dC/da^{L}", rf"\frac{{\partial C}}{{\partial a^{{{L}}}}}", net.dC_da[L - 1]))
     for l in range(L - 1, -1, -1):
@@ -57,12 +56,17 @@ def trace(
         steps += [
             Step("backward", k, f"da^{k}/dn^{k}", rf"\frac{{\partial a^{{{k}}}}}{{\partial n^{{{k}}}}}", net.slopes[l]),
             Step(
-                "backward", k, f"delta^{k}",
-                rf"\delta^{{{k}}} = \frac{{\partial C}}{{\partial a^{{{k}}}}} \odot \frac{{\partial a^{{{k}}}}}{{\partial n^{{{k}}}}}",
+                "backward",
+                k,
+                f"delta^{k}",
+                rf"\delta^{{{k}}} = \frac{{\partial C}}{{\partial a^{{{k}}}}} \odot "
+                rf"\frac{{\partial a^{{{k}}}}}{{\partial n^{{{k}}}}}",
                 net.deltas[l],
             ),
             Step(
-                "backward", l, f"dC/dW^{l}",
+                "backward",
+                l,
+                f"dC/dW^{l}",
                 rf"\frac{{\partial C}}{{\partial W^{{{l}}}}} = [\,1 \mid a^{{{l}}}\,]^\top \delta^{{{k}}}",
                 net.grads[l],
             ),
@@ -70,7 +74,9 @@ def trace(
         if l >= 1:
             steps.append(
                 Step(
-                    "backward", l, f"dC/da^{l}",
+                    "backward",
+                    l,
+                    f"dC/da^{l}",
                     rf"\frac{{\partial C}}{{\partial a^{{{l}}}}} = \delta^{{{k}}}\, (W^{{{l}}}_{{1:}})^\top",
                     net.dC_da[l - 1],
                 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from .config import Config
 from .initializers import initial_weights
 from .network import Network
 from .optimizers import OPTIMIZERS
-from .symmetry import layer_symmetry
+from .symmetry import symmetry_history
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -55,7 +55,8 @@ class Run:
 
     @property
     def final_loss(self) -> float:
-        return float(self.loss_history[-1])
+        """The last finite cost (NaN when the very first cost was already infinite)."""
+        return float(self.loss_history[-1]) if len(self.loss_history) else float("nan")
 
     @property
     def final_weights(self) -> list[np.ndarray]:
@@ -128,8 +129,7 @@ def _record(config, net, losses, snap_iterations, snap_params, snap_grads, diver
 
     weights = [split(p) for p in snap_params]
     gradients = [split(g) for g in snap_grads]
-    symmetry = [layer_symmetry(W) for W in weights]
-    hidden = len(config.layers) - 2
+    symmetry = symmetry_history(weights)
     data = config.dataset
     return Run(
         config=config,
@@ -139,8 +139,8 @@ def _record(config, net, losses, snap_iterations, snap_params, snap_grads, diver
         snapshot_iterations=np.array(snap_iterations, dtype=int),
         weights=weights,
         gradients=gradients,
-        distinct_neurons=np.array([m.distinct for m in symmetry], dtype=int).reshape(len(weights), hidden),
-        symmetry_gap=np.array([m.gap for m in symmetry], dtype=float).reshape(len(weights), hidden),
+        distinct_neurons=symmetry.distinct,
+        symmetry_gap=symmetry.gap,
         inputs=data.X.copy(),
         targets=data.Y.copy(),
         outputs=net.output.copy(),

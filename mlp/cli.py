@@ -1,0 +1,143 @@
+"""``python -m mlp``: train one configuration and print what happened.
+
+Flags are the configuration's names (``--init-scale`` for ``init_scale``). Any bad value gives
+one line on stderr naming the field, the value and what is allowed, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .config import HELP, PARSERS, Config, ConfigError
+from .data import DataError, read_csv
+from .export import run_to_dict
+from .trace import trace
+from .train import Run, train
+
+MAX_FILE_BYTES = 10_000_000
+
+
+class UsageError(Exception):
+    """A command-line mistake that is not a setting's value (unknown flag, unreadable file)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        raise UsageError(f"{message}; see python -m mlp --help.")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python -m mlp",
+        description="Train a small multilayer perceptron; the defaults are the question's 2-3-3-2 run, every weight 1.",
+        allow_abbrev=False,
+    )
+    for name in PARSERS:
+        default = getattr(Config, name)
+        shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+        p.add_argument(
+            f"--{name.replace('_', '-')}", dest=name, metavar="VALUE", help=f"{HELP[name]} (default: {shown})"
+        )
+    p.add_argument("--data-file", metavar="CSV", help="custom data: a CSV with columns x1..xk then y1..ym")
+    p.add_argument("--config", metavar="JSON", help="a configuration or exported run (JSON); flags override it")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
+    p.add_argument("--trace", action="store_true", help="also print every matrix of the first iteration")
+    return p
+
+
+def _read(path: str, what: str) -> str:
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"{what}: '{path}' is not a readable file.")
+    if file.stat().st_size > MAX_FILE_BYTES:
+        raise UsageError(f"{what}: '{path}' is larger than {MAX_FILE_BYTES // 1_000_000} MB.")
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"{what}: '{path}' is not a UTF-8 text file.") from None
+
+
+def parse_config(args: Sequence[str]) -> Config:
+    """The Config that command-line ``args`` describe (raises ConfigError, DataError, UsageError)."""
+    return _config(_parser().parse_args(list(args)))
+
+
+def _config(ns: argparse.Namespace) -> Config:
+    values: dict = {}
+    if ns.config:
+        loaded = Config.from_json(_read(ns.config, "config"))
+        values = loaded.to_mapping()
+    given = {name: getattr(ns, name) for name in PARSERS if getattr(ns, name) is not None}
+    if ns.data_file:
+        data = read_csv(_read(ns.data_file, "data-file"))
+        given.update(data="custom", inputs=data.X.tolist(), targets=data.Y.tolist())
+    if given.keys() & {"data", "inputs", "targets", "points"} and "layers" not in given:
+        values.pop("layers", None)  # new data: let the layer sizes follow it
+    values.update(given)
+    return Config.from_mapping(values)
+
+
+def _table(run: Run) -> list[str]:
+    out_cols = [f"a^L_{j}" for j in range(run.outputs.shape[1])]
+    tgt_cols = [f"y_{j}" for j in range(run.targets.shape[1])]
+    lines = ["obs  " + "  ".join(f"{c:>10}" for c in out_cols + tgt_cols)]
+    for i, (a, y) in enumerate(zip(run.outputs[:20], run.targets[:20])):
+        lines.append(f"{i:<3}  " + "  ".join(f"{v:>10.7f}" for v in [*a, *y]))
+    if len(run.outputs) > 20:
+        lines.append(f"... {len(run.outputs) - 20} more observations (use --json for all)")
+    return lines
+
+
+def summary(run: Run) -> str:
+    """The readable report: status, final cost, outputs next to targets, distinct neurons."""
+    c = run.config
+    lines = [
+        f"network   {'-'.join(map(str, c.layers))}, {c.activation}/{c.output_activation}, cost {c.loss}, "
+        f"init {c.init} {c.init_scale:g}" + (f" + noise {c.noise:g}" if c.noise else "") + f", seed {c.seed}",
+        f"training  {c.optimizer}, lr {c.lr:g}, {c.iterations:,} iterations on data '{c.data}'",
+    ]
+    if run.status == "diverged":
+        lines.append(f"status    diverged at iteration {run.diverged_at:,}: the cost became NaN or infinite")
+    else:
+        lines.append(f"status    finished in {run.seconds:.2f} s")
+    if len(run.loss_history):
+        first, last = run.loss_history[0], run.final_loss
+        lines.append(f"cost      {first:.7g} at iteration 0, {last:.7g} at iteration {run.iterations_run:,}")
+    lines += ["", *_table(run), ""]
+    for l, (d, gap) in enumerate(zip(run.distinct_neurons[-1], run.symmetry_gap[-1]), start=1):
+        width = c.layers[l]
+        note = "all clones: the layer acts as one neuron" if d == 1 and width > 1 else f"symmetry gap {gap:.3g}"
+        lines.append(f"hidden layer {l}: {d} distinct of {width} neurons ({note})")
+    return "\n".join(lines)
+
+
+def trace_text(run: Run) -> str:
+    """Every matrix of the first iteration, in the question's order."""
+    steps = trace(
+        run.weights[0], run.inputs, run.targets, run.config.activation, run.config.output_activation, run.config.loss
+    )
+    with np.printoptions(precision=7, suppress=True, linewidth=120):
+        return "\n\n".join(f"{s.symbol}  ({s.phase})\n{s.value}" for s in steps)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        ns = _parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+        config = _config(ns)
+    except (ConfigError, DataError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    run = train(config)
+    if ns.json:
+        print(json.dumps(run_to_dict(run)))
+        return 0
+    print(summary(run))
+    if ns.trace:
+        print("\nFirst iteration, matrix by matrix:\n\n" + trace_text(run))
+    return 0
