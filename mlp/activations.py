@@ -2,7 +2,8 @@
 
 Each activation is applied element-wise to ``n`` of shape ``(observations, neurons)``.
 Both functions write into ``out`` so the training loop allocates nothing per step; ``out`` is
-passed positionally, which numpy parses faster than the keyword on small arrays.
+passed positionally, which numpy parses faster than the keyword on small arrays (except to
+``np.maximum``, where numpy 2.4 deprecates a positional ``out``).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _tanh_slope(n, a, out):
 
 
 def _relu(n, out):
-    return np.maximum(n, _ZERO, out)
+    return np.maximum(n, _ZERO, out=out)
 
 
 def _relu_slope(n, a, out):
@@ -61,12 +62,12 @@ def _relu_slope(n, a, out):
 
 def _leaky_relu(n, out):
     np.multiply(n, _LEAK, out)
-    return np.maximum(n, out, out)
+    return np.maximum(n, out, out=out)
 
 
 def _leaky_relu_slope(n, a, out):
     np.greater(n, _ZERO, out)
-    return np.maximum(out, _LEAK, out)  # 1 where n > 0, else the leak
+    return np.maximum(out, _LEAK, out=out)  # 1 where n > 0, else the leak
 
 
 def _linear(n, out):

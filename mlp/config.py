@@ -156,7 +156,10 @@ def matrix(field: str, value: Any) -> tuple[tuple[float, ...], ...] | None:
     try:
         return tuple(tuple(number(field, item) for item in row) for row in rows)
     except ConfigError as error:
-        raise ConfigError(field, f"{_show(value)} holds a value that is not a finite number; {rule}.") from error
+        limit = _number_text(MAX_SCALE)
+        raise ConfigError(
+            field, f"{_show(value)} holds a value that is not a number from -{limit} to {limit}; {rule}."
+        ) from error
 
 
 # The one table of every setting: name -> (parser, help). Field order is the dataclass's.
@@ -264,8 +267,10 @@ class Config:
         return {name: _format(value) for name, value in self.to_mapping().items()}
 
     def to_args(self) -> list[str]:
-        """CLI arguments (``--init-scale 1.0 ...``) that rebuild this configuration."""
-        return [part for name, text in self.to_query().items() for part in (f"--{name.replace('_', '-')}", text)]
+        """CLI arguments (``--init-scale=1.0 ...``) that rebuild this configuration."""
+        # One `--name=value` token each: argparse would take a separate value such as "-1e-300"
+        # or "-2.5,1;3,4" for an option and refuse it.
+        return [f"--{name.replace('_', '-')}={text}" for name, text in self.to_query().items()]
 
     def to_json(self) -> str:
         return json.dumps(self.to_mapping())

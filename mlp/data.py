@@ -87,7 +87,13 @@ def read_csv(text: str, max_rows: int = 10_000, max_columns: int = 64) -> Datase
     """
     if "\x00" in text:
         raise DataError("CSV: the file is not text; upload a CSV with columns x1..xk then y1..ym.")
-    rows = list(csv.reader(io.StringIO(text.strip())))
+    text = text.removeprefix("\ufeff")  # the byte order mark of Excel's "CSV UTF-8"
+    try:
+        rows = list(csv.reader(io.StringIO(text.strip())))
+    except csv.Error:  # a stray carriage return inside a value, or a value over 131,072 characters
+        raise DataError(
+            "CSV: the file is not valid CSV; look for a line break inside a value or a value over 131,072 characters."
+        ) from None
     if not rows or not rows[0]:
         raise DataError("CSV: the file is empty; it needs a header x1..xk,y1..ym and at least one row.")
     header = [h.strip() for h in rows[0]]

@@ -139,7 +139,8 @@ def activations(
     sizes = layer_sizes(weights)
     net = Network(sizes, X, np.zeros((len(X), sizes[-1])), activation, output_activation)
     net.set_weights(weights)
-    net.forward()
+    with np.errstate(all="ignore"):  # blown-up weights give inf/NaN, silently
+        net.forward()
     return [np.array(X, dtype=float)] + [a.copy() for a in net.a]
 
 

@@ -42,6 +42,10 @@ class Symmetry:
 def _measure(V: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     """Distinct counts and gaps for a stack ``V`` of shape ``(S, n, d)``; returns two ``(S,)``."""
     S, n, d = V.shape
+    # Both metrics are scale-free: divide each snapshot by its largest |weight|, so the squares
+    # of a diverging run's huge (finite) weights cannot overflow.
+    peak = np.max(np.abs(V), axis=(1, 2), keepdims=True)
+    V = V / np.where(np.isfinite(peak) & (peak > 0), peak, 1.0)
     scale = np.sqrt(np.mean(V * V, axis=(1, 2)))
     diff = V[:, :, None, :] - V[:, None, :, :]  # (S, n, n, d)
     same = np.max(np.abs(diff), axis=3) <= (tolerance * scale)[:, None, None]

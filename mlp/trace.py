@@ -15,6 +15,8 @@ class Step:
 
     ``symbol`` is plain text (``dC/dW^2``), ``latex`` the same in the question's notation,
     ``phase`` is ``forward`` or ``backward`` and ``layer`` the layer index ``l`` it belongs to.
+    ``rows`` and ``columns`` name the matrix's rows (``obs 0``, or ``1 (bias)`` and ``a^l_i`` for
+    ``dC/dW^l``) and columns (``1`` for the ones of ``[1 | a^l]``, then the neurons).
     """
 
     phase: str
@@ -22,6 +24,12 @@ class Step:
     symbol: str
     latex: str
     value: np.ndarray
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+def _neurons(letter: str, layer: int, count: int) -> tuple[str, ...]:
+    return tuple(f"{letter}^{layer}_{j}" for j in range(count))
 
 
 def trace(
@@ -36,49 +44,77 @@ def trace(
 
     Forward, for each ``l``: ``[1 | a^l]``, ``n^{l+1}``, ``a^{l+1}``. Backward, from the output:
     ``dC/da^L``, then for each ``l`` going back ``da^{l+1}/dn^{l+1}``, ``delta^{l+1}``,
-    ``dC/dW^l`` and (for ``l >= 1``) ``dC/da^l``.
+    ``dC/dW^l`` and (for ``l >= 1``) ``dC/da^l``. Blown-up weights give inf/NaN entries, silently.
     """
-    net = Network(layer_sizes(weights), X, Y, activation, output_activation, loss)
+    sizes = layer_sizes(weights)
+    net = Network(sizes, X, Y, activation, output_activation, loss)
     net.set_weights(weights)
-    net.forward()
-    net.backward()
+    with np.errstate(all="ignore"):
+        net.forward()
+        net.backward()
     L = len(weights)
+    obs = tuple(f"obs {i}" for i in range(len(X)))
+
+    def step(phase, layer, symbol, latex, value, columns, rows=obs):
+        return Step(phase, layer, symbol, latex, np.array(value, copy=True), rows, columns)
+
     steps = []
     for l in range(L):
-        steps += [
-            Step("forward", l, f"[1 | a^{l}]", rf"[\,1 \mid a^{{{l}}}\,]", net.inputs[l]),
-            Step("forward", l + 1, f"n^{l + 1}", rf"n^{{{l + 1}}} = [\,1 \mid a^{{{l}}}\,]\, W^{{{l}}}", net.n[l]),
-            Step("forward", l + 1, f"a^{l + 1}", rf"a^{{{l + 1}}} = f(n^{{{l + 1}}})", net.a[l]),
-        ]
-    steps.append(Step("backward", L, f"dC/da^{L}", rf"\frac{{\partial C}}{{\partial a^{{{L}}}}}", net.dC_da[L - 1]))
-    for l in range(L - 1, -1, -1):
         k = l + 1
         steps += [
-            Step("backward", k, f"da^{k}/dn^{k}", rf"\frac{{\partial a^{{{k}}}}}{{\partial n^{{{k}}}}}", net.slopes[l]),
-            Step(
+            step(
+                "forward",
+                l,
+                f"[1 | a^{l}]",
+                rf"[\,1 \mid a^{{{l}}}\,]",
+                net.inputs[l],
+                ("1", *_neurons("a", l, sizes[l])),
+            ),
+            step(
+                "forward",
+                k,
+                f"n^{k}",
+                rf"n^{{{k}}} = [\,1 \mid a^{{{l}}}\,]\, W^{{{l}}}",
+                net.n[l],
+                _neurons("n", k, sizes[k]),
+            ),
+            step("forward", k, f"a^{k}", rf"a^{{{k}}} = f(n^{{{k}}})", net.a[l], _neurons("a", k, sizes[k])),
+        ]
+    dC_da = rf"\frac{{\partial C}}{{\partial a^{{{L}}}}}"
+    steps.append(step("backward", L, f"dC/da^{L}", dC_da, net.dC_da[L - 1], _neurons("a", L, sizes[L])))
+    for l in range(L - 1, -1, -1):
+        k = l + 1
+        to = _neurons("a", k, sizes[k])
+        da_dn = rf"\frac{{\partial a^{{{k}}}}}{{\partial n^{{{k}}}}}"
+        steps += [
+            step("backward", k, f"da^{k}/dn^{k}", da_dn, net.slopes[l], to),
+            step(
                 "backward",
                 k,
                 f"delta^{k}",
-                rf"\delta^{{{k}}} = \frac{{\partial C}}{{\partial a^{{{k}}}}} \odot "
-                rf"\frac{{\partial a^{{{k}}}}}{{\partial n^{{{k}}}}}",
+                rf"\delta^{{{k}}} = \frac{{\partial C}}{{\partial a^{{{k}}}}} \odot {da_dn}",
                 net.deltas[l],
+                to,
             ),
-            Step(
+            step(
                 "backward",
                 l,
                 f"dC/dW^{l}",
                 rf"\frac{{\partial C}}{{\partial W^{{{l}}}}} = [\,1 \mid a^{{{l}}}\,]^\top \delta^{{{k}}}",
                 net.grads[l],
+                to,
+                ("1 (bias)", *_neurons("a", l, sizes[l])),
             ),
         ]
         if l >= 1:
             steps.append(
-                Step(
+                step(
                     "backward",
                     l,
                     f"dC/da^{l}",
                     rf"\frac{{\partial C}}{{\partial a^{{{l}}}}} = \delta^{{{k}}}\, (W^{{{l}}}_{{1:}})^\top",
                     net.dC_da[l - 1],
+                    _neurons("a", l, sizes[l]),
                 )
             )
-    return [Step(s.phase, s.layer, s.symbol, s.latex, np.array(s.value, copy=True)) for s in steps]
+    return steps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -31,7 +32,8 @@ class Run:
     - ``inputs``, ``targets``, ``outputs``: the data and the final ``a^L``, one row an observation.
 
     ``status`` is ``finished`` or ``diverged``; a diverged run stopped at ``diverged_at``, the
-    first iteration whose cost was NaN or infinite, and its record ends just before it.
+    first iteration whose cost was NaN or infinite, and its record (snapshots, outputs) ends at
+    the iteration before it. Only a run that diverges at iteration 0 holds non-finite values.
     """
 
     config: Config
@@ -100,7 +102,7 @@ def train(config: Config, progress: ProgressCallback | None = None, progress_eve
             cost = net.forward()
             net.backward()
             finite = math.isfinite(cost)
-            if k == next_snapshot or not finite:  # a diverged run ends on the weights that blew up
+            if k == next_snapshot or not finite:
                 snap_iterations.append(k)
                 snap_params.append(net.params.copy())
                 snap_grads.append(net.flat_grads.copy())
@@ -114,6 +116,13 @@ def train(config: Config, progress: ProgressCallback | None = None, progress_eve
                 progress(k, total)
             if k < total:
                 optimizer.step(net.params, net.flat_grads)
+    if diverged_at:
+        # Train the finite part again (it is deterministic) so the record ends on weights with a
+        # finite cost, its snapshots spread over it; only diverging runs pay for this.
+        finite = train(config.replace(iterations=diverged_at - 1), progress, progress_every)
+        return dataclasses.replace(
+            finite, config=config, status="diverged", diverged_at=diverged_at, seconds=time.perf_counter() - started
+        )
     losses = losses[: k if diverged_at is not None else total + 1]
     return _record(config, net, losses, snap_iterations, snap_params, snap_grads, diverged_at, started)
 

@@ -1,0 +1,245 @@
+"""Altair charts from the frames of :mod:`lab.frames`: pure functions, DataFrame in, chart out.
+
+Titles use the learner's notation: ``W^l`` from layer ``l`` to ``l+1``, activations ``a^l``, cost ``C``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+DIVERGING = "blueorange"  # colour-blind safe; weights and gradients, centred on 0
+SEQUENTIAL = "viridis"  # colour-blind safe; activations and network outputs
+MISSING = "#bdbdbd"  # grey of a non-finite cell
+CELL = (46, 34)  # px: width and height of a heatmap cell, wide enough for "-1.25e-4"
+FONT = 10  # px: font of the values written in heatmap cells
+CHAR_WIDTH = 0.56  # width of one character of that font, in font sizes
+MAX_GRID = 560  # px: tallest a heatmap gets, and widest the activations get; larger matrices get smaller cells
+MAX_MATRIX_WIDTH = 320  # px: widest a W^l heatmap gets, so W^l and dC/dW^l fit side by side in ~700 px
+MAX_VALUE_CELLS = 64  # matrices up to this many cells have their values written in
+MAX_BARS = 48  # output bars (observation x neuron) drawn; larger data sets show their first observations
+DARK_DIVERGING = 0.6  # |value| / d above which a diverging cell is dark enough for white text
+DARK_SEQUENTIAL = 0.45  # fraction of the range below which a viridis cell is dark enough for white text
+SEAMLESS = 1.1  # surface cells are drawn this much larger than their step, so no white seams show
+GAP_FLOOR = 1e-17  # where a symmetry gap of exactly 0 is drawn on the log scale
+WIDTH = 560  # px: width of concatenated charts, which cannot fill their container
+HEIGHT = 260  # px: height of single charts
+TOP_LEGEND = alt.Legend(title=None, orient="top", labelLimit=400)  # run names and layers, above the plot
+
+
+def _short(value: float) -> str:
+    """3 significant digits, the shorter of decimal and exponent form (``0.599``, ``-1.25e-4``); nan, inf."""
+    if not math.isfinite(value):
+        return str(value)
+    forms = (f"{value:.3g}", f"{value:.2e}")
+    return min((form.replace("e-0", "e-").replace("e+0", "e+") for form in forms), key=len)
+
+
+def _finite(values: pd.Series | np.ndarray) -> np.ndarray:
+    """The finite entries of ``values`` as a flat float array."""
+    v = np.asarray(values, dtype=float).ravel()
+    return v[np.isfinite(v)]
+
+
+def _cells(df: pd.DataFrame, value: str, dark: pd.Series) -> pd.DataFrame:
+    """``df`` plus columns label (3 digits), exact (every digit) and dark (white text) for ``value``."""
+    v = df[value].astype(float)
+    return df.assign(label=v.map(_short), exact=v.map(repr), dark=dark & np.isfinite(v))
+
+
+def _grid(
+    cells: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color, size: tuple[int, int], show_values: bool,
+    tooltip: list[alt.Tooltip], max_width: float,
+) -> alt.LayerChart:
+    """Columns of _cells -> a coloured rect per cell over a grey one (left grey when not finite), label on top.
+
+    ``size`` is ``(rows, columns)``; cells are ``CELL`` px unless the grid would pass ``max_width`` wide or
+    ``MAX_GRID`` tall.
+    """
+    rows, cols = size
+    width, height = min(CELL[0], max_width / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
+    longest = int(cells["label"].str.len().max()) if len(cells) else 1
+    font = min(FONT, (width - 4) / (CHAR_WIDTH * longest))  # long labels (1.23e+132) get a smaller font
+    base = alt.Chart(cells).encode(x=x, y=y, tooltip=tooltip)
+    missing = base.mark_rect(color=MISSING)  # shows through where the colour layer drops NaN and inf
+    rect = base.mark_rect().encode(color=color)
+    text = base.mark_text(fontSize=font).encode(
+        text="label:N", color=alt.when("datum.dark").then(alt.value("white")).otherwise(alt.value("black"))
+    )
+    return alt.layer(missing, rect, *([text] if show_values else [])).properties(
+        width=alt.Step(width), height=alt.Step(height)
+    )
+
+
+def _message(text: str) -> alt.Chart:
+    """A chart holding only ``text``: what to show when there is nothing to draw."""
+    return alt.Chart(pd.DataFrame({"text": [text]})).mark_text(fontSize=13).encode(text="text:N").properties(
+        width="container", height=40
+    )
+
+
+def _exact(title: str) -> alt.Tooltip:
+    """The tooltip of a cell's full value (text: NaN and inf are written out)."""
+    return alt.Tooltip("exact:N", title=title)
+
+
+def heatmap(
+    df: pd.DataFrame, title: str, domain: float | None = None, show_values: bool | None = None
+) -> alt.LayerChart:
+    """Columns row, col, from_label, to_label, value (a matrix_frame) -> W^l as cells, bias row on top."""
+    v = df["value"].astype(float)
+    largest = float(np.abs(_finite(v)).max(initial=0.0))
+    d = domain if domain is not None and domain > 0 else largest if largest > 0 else 1.0
+    cells = _cells(df, "value", v.abs() > DARK_DIVERGING * d)
+    x = alt.X("to_label:N", sort=alt.EncodingSortField("col", op="min"), title=None,
+              axis=alt.Axis(orient="top", labelAngle=0, labelOverlap="parity"))
+    y = alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None,
+              axis=alt.Axis(labelOverlap="parity"))
+    color = alt.Color("value:Q", scale=alt.Scale(scheme=DIVERGING, domain=[-d, d], domainMid=0),
+                      legend=alt.Legend(title=None, gradientLength=120, format=".3~g"))
+    tooltip = [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"), _exact("value")]
+    show = len(df) <= MAX_VALUE_CELLS if show_values is None else show_values
+    size = (df["row"].nunique(), df["col"].nunique())
+    return _grid(cells, x, y, color, size, show, tooltip, MAX_MATRIX_WIDTH).properties(title=title)
+
+
+def _layer_grid(cells: pd.DataFrame, l: int, color: alt.Color, tooltip: list, max_width: float) -> alt.LayerChart:
+    """The _cells of hidden layer ``l`` -> its heatmap, neurons ``a^l_j`` across, observations down."""
+    x = alt.X("neuron:O", title=None,
+              axis=alt.Axis(orient="top", labelAngle=0, labelOverlap="parity", labelExpr=f"'a^{l}_' + datum.value"))
+    y = alt.Y("observation:O", title="observation", axis=alt.Axis(labelOverlap="parity"))
+    size = (cells["observation"].nunique(), cells["neuron"].nunique())
+    return _grid(cells, x, y, color, size, len(cells) <= MAX_VALUE_CELLS, tooltip, max_width).properties(
+        title=f"a^{l}"
+    )
+
+
+def activations_chart(df: pd.DataFrame, domain: tuple[float, float] | None = None) -> alt.HConcatChart | alt.Chart:
+    """Columns layer, observation, neuron, activation -> one heatmap per hidden layer a^l, side by side.
+
+    ``domain`` fixes the colour range (``(0, 1)`` for sigmoid); by default it is the data's range.
+    """
+    if df.empty:
+        return _message("This network has no hidden layer: there are no hidden activations to show.")
+    v, finite = df["activation"].astype(float), _finite(df["activation"])
+    low, high = domain if domain is not None else (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
+    low, high = (float(low), float(high)) if high > low else (float(low) - 0.5, float(high) + 0.5)
+    cells = _cells(df, "activation", v < low + DARK_SEQUENTIAL * (high - low))
+    color = alt.Color("activation:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[low, high]),
+                      legend=alt.Legend(title="a^l", gradientLength=120, format=".3~g"))
+    tooltip = [alt.Tooltip("observation:O"), alt.Tooltip("layer:O"), alt.Tooltip("neuron:O"), _exact("a^l_j")]
+    layers = sorted(df["layer"].unique())
+    grids = [_layer_grid(cells[cells["layer"] == l], l, color, tooltip, MAX_GRID / len(layers)) for l in layers]
+    title = alt.Title("Hidden activations a^l, one row per observation", subtitle="identical columns = clone neurons")
+    return alt.hconcat(*grids, title=title)
+
+
+def loss_chart(df: pd.DataFrame, log_scale: bool = True) -> alt.Chart:
+    """Columns run, iteration, loss -> the cost C over iterations, one line per run (log scale when asked)."""
+    log = log_scale and bool((df["loss"] > 0).all())
+    several = df["run"].nunique() > 1
+    return alt.Chart(df).mark_line().encode(
+        x=alt.X("iteration:Q", title="iteration"),
+        y=alt.Y("loss:Q", title=f"cost C{' (log scale)' if log else ''}",
+                scale=alt.Scale(type="log") if log else alt.Scale(zero=True)),
+        color=alt.Color("run:N", legend=TOP_LEGEND if several else None),
+        tooltip=["run:N", "iteration:Q", alt.Tooltip("loss:Q", format=".6g")],
+    ).properties(width="container", height=HEIGHT, title="Cost C over iterations")
+
+
+def outputs_chart(df: pd.DataFrame) -> alt.LayerChart:
+    """Columns run, observation, neuron, output, target, error -> bars of a^L_j, black ticks of the targets y_j."""
+    several = df["run"].nunique() > 1
+    n_obs, n_out = df["observation"].nunique(), df["neuron"].nunique()
+    shown = max(1, MAX_BARS // max(n_out, 1))
+    df = df[df["observation"] < shown]
+    values = _finite(df[["output", "target"]])
+    low, high = float(values.min(initial=0.0)), float(values.max(initial=1.0))  # at least [0, 1]
+    data = df.assign(cell="obs " + df["observation"].astype(str) + " · a^L_" + df["neuron"].astype(str))
+    angle = 0 if data["cell"].nunique() <= 8 else -90
+    base = alt.Chart(data).encode(
+        x=alt.X("cell:N", title="observation · output neuron", sort=None,
+                axis=alt.Axis(labelAngle=angle, labelOverlap="parity")),
+        **({"xOffset": alt.XOffset("run:N")} if several else {}),
+        tooltip=["run:N", "observation:O", "neuron:O", *(alt.Tooltip(f"{c}:Q", format=".6g")
+                                                         for c in ("output", "target", "error"))],
+    )
+    bars = base.mark_bar().encode(
+        y=alt.Y("output:Q", title="output a^L and target y", scale=alt.Scale(domain=[low, high])),
+        color=alt.Color("run:N", legend=TOP_LEGEND if several else None),
+    )
+    ticks = base.mark_tick(color="black", thickness=3).encode(y="target:Q")
+    subtitle = f"the first {shown} of {n_obs} observations" if n_obs > shown else alt.Undefined
+    title = alt.Title("Outputs a^L (bars) against targets y (black ticks)", subtitle=subtitle)
+    return alt.layer(bars, ticks).properties(width="container", height=HEIGHT, title=title)
+
+
+def _distinct_chart(base: alt.Chart, most: int) -> alt.Chart:
+    """Step lines of the distinct-neuron counts on an integer axis from 0 to ``most``."""
+    return base.mark_line(interpolate="step-after").encode(
+        y=alt.Y("distinct:Q", title="distinct neurons", axis=alt.Axis(values=list(range(most + 1)), format="d"),
+                scale=alt.Scale(domain=[0, most + 0.3], nice=False)),
+    ).properties(width=WIDTH, height=150, title="Distinct neurons per hidden layer")
+
+
+def _gap_chart(base: alt.Chart, clones: bool, top: float) -> alt.LayerChart:
+    """Gap lines on a log axis; with ``clones``, the axis spans GAP_FLOOR to ``top`` with a ``0 = clones`` rule."""
+    scale = alt.Scale(type="log", domain=[GAP_FLOOR / 10, top], nice=False) if clones else alt.Scale(type="log")
+    lines = base.mark_line().encode(
+        y=alt.Y("shown:Q", title="symmetry gap (log scale)", axis=alt.Axis(format="~g"), scale=scale)
+    )
+    floor = alt.Chart(pd.DataFrame({"shown": [GAP_FLOOR], "text": ["0 = clones"]})).encode(y="shown:Q")
+    rule = floor.mark_rule(strokeDash=[4, 4], color="grey")
+    label = floor.mark_text(align="left", dx=4, dy=-7, color="grey").encode(x=alt.value(0), text="text:N")
+    return alt.layer(lines, *([rule, label] if clones else [])).properties(
+        width=WIDTH, height=200, title="Symmetry gap: smallest difference between two neurons of a layer"
+    )
+
+
+def symmetry_chart(df: pd.DataFrame) -> alt.VConcatChart | alt.Chart:
+    """Columns run, iteration, layer, distinct, gap -> distinct neurons and symmetry gap per hidden layer."""
+    if df.empty:
+        return _message("This network has no hidden layer: there is nothing to be symmetric.")
+    data = df.assign(hidden="layer " + df["layer"].astype(str), shown=df["gap"].clip(lower=GAP_FLOOR))
+    base = alt.Chart(data).encode(
+        x=alt.X("iteration:Q", title="iteration"),
+        color=alt.Color("run:N" if data["run"].nunique() > 1 else "hidden:N", legend=TOP_LEGEND),
+        strokeDash=alt.StrokeDash("hidden:N", legend=TOP_LEGEND),
+        tooltip=["run:N", "iteration:Q", "hidden:N", "distinct:Q", alt.Tooltip("gap:Q", format=".3g")],
+    )
+    top = max(1.0, float(data["shown"].max()))  # a gap near 1 means neurons as different as the weights are large
+    clones = bool((data["gap"] == 0).any())
+    return alt.vconcat(_distinct_chart(base, int(data["distinct"].max())), _gap_chart(base, clones, top))
+
+
+def _edges(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Left and right edges of the cells around evenly spaced grid ``values`` (overlapping a little: no seams)."""
+    points = np.unique(values)
+    half = (points[-1] - points[0]) / (len(points) - 1) / 2 if len(points) > 1 else 0.5
+    return values - half * SEAMLESS, values + half * SEAMLESS
+
+
+def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame) -> alt.LayerChart:
+    """surface_frame (x1, x2, output) and points_frame (observation, x1, x2, target, output) -> a^L_0 map."""
+    (x1_lo, x1_hi), (x2_lo, x2_hi) = _edges(surface_df["x1"]), _edges(surface_df["x2"])
+    grid = surface_df.assign(x1_lo=x1_lo, x1_hi=x1_hi, x2_lo=x2_lo, x2_hi=x2_hi)
+    scale = alt.Scale(scheme=SEQUENTIAL)
+    x_scale = alt.Scale(domain=[float(x1_lo.min()), float(x1_hi.max())], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[float(x2_lo.min()), float(x2_hi.max())], nice=False, zero=False)
+    surface = alt.Chart(grid).mark_rect().encode(
+        x=alt.X("x1_lo:Q", title="input a^0_0 (x1)", scale=x_scale), x2="x1_hi:Q",
+        y=alt.Y("x2_lo:Q", title="input a^0_1 (x2)", scale=y_scale), y2="x2_hi:Q",
+        color=alt.Color("output:Q", scale=scale, title="a^L_0 / y_0"),
+        tooltip=[alt.Tooltip("x1:Q", format=".3g"), alt.Tooltip("x2:Q", format=".3g"),
+                 alt.Tooltip("output:Q", format=".4g")],
+    )
+    points = alt.Chart(points_df).mark_circle(size=90, opacity=1, stroke="black", strokeWidth=1).encode(
+        x="x1:Q", y="x2:Q", color=alt.Color("target:Q", scale=scale),
+        tooltip=["observation:O", *(alt.Tooltip(f"{c}:Q", format=".4g") for c in ("x1", "x2", "target", "output"))],
+    )
+    return alt.layer(surface, points).properties(
+        width="container", height=380, title="Output a^L_0 over the inputs; points coloured by their target y_0"
+    )

@@ -1,0 +1,190 @@
+"""Runs as pandas frames: long forms for the charts, wide tables for display.
+
+Only reshaping and thinning here; every number comes from the engine. Labels follow the learner's notation:
+``W^l`` goes from layer ``l`` to ``l+1``, row 0 is the bias ``b^l``, row ``i+1`` comes from ``a^l_i``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+import mlp
+from mlp import Config, Run, Step
+from mlp.train import snapshot_schedule
+
+MAX_OBSERVATIONS = 50  # observations shown in the activations heatmap
+LONG_SETTINGS = ("inputs", "targets")  # tables too long for the settings comparison
+MAX_NAME = 60  # characters of a run name
+MAX_NAME_VALUE = 16  # characters of one setting's value inside a run name
+FIELDS = tuple(field.name for field in dataclasses.fields(Config))  # the configuration's field order
+
+
+def _long(M: np.ndarray, row: str, col: str, value: str) -> pd.DataFrame:
+    """Columns <row>, <col>, <value>: one row per entry of the 2-D ``M``, in row-major order."""
+    rows, cols = np.indices(M.shape)
+    return pd.DataFrame({row: rows.ravel(), col: cols.ravel(), value: M.ravel()})
+
+
+def _stack(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The frames one under the other with ``columns`` in order; an empty frame with them if none."""
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def _finite(a: np.ndarray) -> np.ndarray:
+    """``a`` as floats with every inf turned into NaN (a diverged run's outputs)."""
+    a = np.asarray(a, dtype=float)
+    return np.where(np.isfinite(a), a, np.nan)
+
+
+def _neurons(layer: int, n: int, letter: str = "a") -> list[str]:
+    """Labels ``a^l_0 .. a^l_{n-1}`` of the ``n`` neurons of layer ``l`` (``n^l_j`` with letter ``n``)."""
+    return [f"{letter}^{layer}_{i}" for i in range(n)]
+
+
+def _network(run: Run, snapshot: int, X: np.ndarray) -> list[np.ndarray]:
+    """``a^0 .. a^L`` for inputs ``X`` at the weights of ``snapshot`` (quiet on blown-up weights)."""
+    with np.errstate(all="ignore"):
+        return mlp.activations(run.weights[snapshot], X, run.config.activation, run.config.output_activation)
+
+
+def loss_frame(runs: Mapping[str, Run], max_points: int = 1500) -> pd.DataFrame:
+    """Columns run, iteration, loss: each run's cost history thinned evenly to at most ``max_points``."""
+    frames = []
+    for name, run in runs.items():
+        kept = snapshot_schedule(run.iterations_run, max_points)  # evenly spaced, first and last kept
+        frames.append(pd.DataFrame({"run": name, "iteration": kept, "loss": run.loss_history[kept]}))
+    return _stack(frames, ["run", "iteration", "loss"])
+
+
+def outputs_frame(runs: Mapping[str, Run]) -> pd.DataFrame:
+    """Columns run, observation, neuron, output, target, error (output - target); non-finite outputs NaN."""
+    frames = []
+    for name, run in runs.items():
+        df = _long(_finite(run.outputs), "observation", "neuron", "output")
+        target = run.targets.ravel()
+        frames.append(df.assign(run=name, target=target, error=df["output"] - target))
+    return _stack(frames, ["run", "observation", "neuron", "output", "target", "error"])
+
+
+def matrix_frame(M: np.ndarray, layer: int) -> pd.DataFrame:
+    """Columns row, col, from_label, to_label, value: the long form of ``W^layer`` or ``dC/dW^layer``."""
+    df = _long(M, "row", "col", "value")
+    from_labels = np.array([f"b^{layer} (bias)", *_neurons(layer, M.shape[0] - 1)])
+    to_labels = np.array(_neurons(layer + 1, M.shape[1]))
+    return df.assign(from_label=from_labels[df["row"]], to_label=to_labels[df["col"]])[
+        ["row", "col", "from_label", "to_label", "value"]
+    ]
+
+
+def weights_frames(run: Run, snapshot: int) -> list[pd.DataFrame]:
+    """One matrix_frame (row, col, from_label, to_label, value) per ``W^l`` at ``snapshot``."""
+    return [matrix_frame(W, l) for l, W in enumerate(run.weights[snapshot])]
+
+
+def gradients_frames(run: Run, snapshot: int) -> list[pd.DataFrame]:
+    """One matrix_frame (row, col, from_label, to_label, value) per ``dC/dW^l`` at ``snapshot``."""
+    return [matrix_frame(G, l) for l, G in enumerate(run.gradients[snapshot])]
+
+
+def activations_frame(run: Run, snapshot: int) -> pd.DataFrame:
+    """Columns layer, observation, neuron, activation: hidden ``a^1 .. a^{L-1}`` of the first 50 observations."""
+    a = _network(run, snapshot, run.inputs[:MAX_OBSERVATIONS])
+    frames = [_long(a[l], "observation", "neuron", "activation").assign(layer=l) for l in range(1, len(a) - 1)]
+    return _stack(frames, ["layer", "observation", "neuron", "activation"])
+
+
+def symmetry_frame(runs: Mapping[str, Run]) -> pd.DataFrame:
+    """Columns run, iteration, layer (hidden layer l, from 1), distinct, gap: one row per snapshot and layer."""
+    frames = []
+    for name, run in runs.items():
+        df = _long(run.distinct_neurons, "snapshot", "layer", "distinct")
+        iteration = run.snapshot_iterations[df["snapshot"]]
+        frames.append(df.assign(run=name, iteration=iteration, layer=df["layer"] + 1, gap=run.symmetry_gap.ravel()))
+    return _stack(frames, ["run", "iteration", "layer", "distinct", "gap"])
+
+
+def surface_frame(run: Run, snapshot: int = -1, resolution: int = 50) -> pd.DataFrame | None:
+    """Columns x1, x2, output: output neuron 0 over a grid around 2-input data (None for other data)."""
+    X = run.inputs
+    if X.shape[1] != 2:
+        return None
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = np.where(high > low, 0.1 * (high - low), 0.5)
+    x1, x2 = np.meshgrid(*(np.linspace(lo - p, hi + p, resolution) for lo, hi, p in zip(low, high, pad)))
+    grid = np.column_stack([x1.ravel(), x2.ravel()])
+    output = _network(run, snapshot, grid)[-1][:, 0]
+    return pd.DataFrame({"x1": grid[:, 0], "x2": grid[:, 1], "output": _finite(output)})
+
+
+def points_frame(run: Run) -> pd.DataFrame:
+    """Columns observation, x1, x2 (NaN for 1-input data), target, output: first input pair and first output."""
+    X = run.inputs
+    return pd.DataFrame({
+        "observation": np.arange(len(X)),
+        "x1": X[:, 0],
+        "x2": X[:, 1] if X.shape[1] > 1 else np.nan,
+        "target": run.targets[:, 0],
+        "output": _finite(run.outputs[:, 0]),
+    })
+
+
+def matrix_table(M: np.ndarray, row_names: list[str] | None, col_names: list[str] | None) -> pd.DataFrame:
+    """The 2-D ``M`` as a wide table indexed by ``row_names`` with columns ``col_names`` (0, 1, ... if None)."""
+    return pd.DataFrame(M, index=row_names, columns=col_names)
+
+
+def trace_steps(run: Run, snapshot: int = 0) -> list[Step]:
+    """Every matrix of one forward and backward pass at the weights of ``snapshot`` (see ``mlp.trace``)."""
+    c = run.config
+    with np.errstate(all="ignore"):
+        return mlp.trace(run.weights[snapshot], run.inputs, run.targets, c.activation, c.output_activation, c.loss)
+
+
+def step_table(step: Step) -> pd.DataFrame:
+    """A step's matrix, wide, with the rows and columns the engine names (``obs i`` / ``a^l_j`` ...)."""
+    return matrix_table(step.value, list(step.rows), list(step.columns))
+
+
+def settings_frame(configs: Mapping[str, Config]) -> pd.DataFrame:
+    """Index setting, one text column per run, boolean column differs (inputs and targets left out)."""
+    table = pd.DataFrame({name: c.to_query() for name, c in configs.items()}, dtype=object)
+    table = table.drop(index=list(LONG_SETTINGS), errors="ignore").rename_axis("setting")
+    return table.assign(differs=table.nunique(axis=1, dropna=False) > 1)
+
+
+def _setting_text(config: Config, key: str) -> str:
+    """``key``'s value written for a run name; ``init`` carries its scale (``constant 1``)."""
+    value = getattr(config, key)
+    if key == "init":
+        text = f"{value} {config.init_scale:g}"
+    else:
+        text = f"{value:g}" if isinstance(value, float) else config.to_query().get(key, "none")
+    return text if len(text) <= MAX_NAME_VALUE else text[: MAX_NAME_VALUE - 1] + "…"
+
+
+def _unique(names: list[str]) -> list[str]:
+    """``names`` with `` (2)``, `` (3)`` ... appended to repeats."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        unique, k = name, 2
+        while unique in seen:
+            unique, k = f"{name} ({k})", k + 1
+        seen.add(unique)
+        out.append(unique)
+    return out
+
+
+def run_names(configs: Sequence[Config]) -> list[str]:
+    """A short unique name per configuration from the settings that differ: ``init=normal 1, seed=3``."""
+    queries = [c.to_query() for c in configs]
+    differing = [k for k in FIELDS if len({q.get(k) for q in queries}) > 1] if len(configs) > 1 else ["init"]
+    keys = list(dict.fromkeys("init" if k == "init_scale" else k for k in differing))
+    if not keys:
+        return [f"run {i + 1}" for i in range(len(configs))]
+    names = [", ".join(f"{k}={_setting_text(c, k)}" for k in keys) for c in configs]
+    return _unique([n if len(n) <= MAX_NAME else n[: MAX_NAME - 1] + "…" for n in names])

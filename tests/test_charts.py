@@ -1,0 +1,200 @@
+"""lab.charts: the Vega-Lite each chart builds, read back with ``to_dict()``."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mlp
+from lab import charts, frames
+
+
+@pytest.fixture(scope="module")
+def default_run() -> mlp.Run:
+    return mlp.train(mlp.Config())
+
+
+@pytest.fixture(scope="module")
+def normal_run() -> mlp.Run:
+    return mlp.train(mlp.Config(init="normal"))
+
+
+def views(spec: dict) -> list[dict]:
+    """Every single view of a spec, however layered or concatenated."""
+    children = [c for key in ("layer", "hconcat", "vconcat", "concat") for c in spec.get(key, [])]
+    inner = [spec["spec"]] if "spec" in spec else []
+    own = [spec] if "mark" in spec else []
+    return own + [v for child in children + inner for v in views(child)]
+
+
+def marks(spec: dict) -> list[str]:
+    return [v["mark"] if isinstance(v["mark"], str) else v["mark"]["type"] for v in views(spec)]
+
+
+def rows(spec: dict) -> list[dict]:
+    """Every row of every inline data set."""
+    return [row for data in spec.get("datasets", {}).values() for row in data]
+
+
+def color_scale(spec: dict) -> dict:
+    return next(v["encoding"]["color"]["scale"] for v in views(spec) if "scale" in v["encoding"].get("color", {}))
+
+
+def test_loss_chart_log_scale(default_run):
+    spec = charts.loss_chart(frames.loss_frame({"a": default_run})).to_dict()
+    assert marks(spec) == ["line"]
+    assert spec["encoding"]["y"]["scale"]["type"] == "log"
+    assert spec["width"] == "container"
+    assert spec["encoding"]["color"]["legend"] is None  # one run: no legend
+
+
+def test_loss_chart_linear_when_asked_or_when_a_loss_is_not_positive(default_run):
+    df = frames.loss_frame({"a": default_run})
+    assert "type" not in charts.loss_chart(df, log_scale=False).to_dict()["encoding"]["y"]["scale"]
+    zero = df.assign(loss=df["loss"].where(df["iteration"] > 0, 0.0))
+    assert "type" not in charts.loss_chart(zero, log_scale=True).to_dict()["encoding"]["y"]["scale"]
+
+
+def test_loss_chart_legend_for_several_runs(default_run, normal_run):
+    spec = charts.loss_chart(frames.loss_frame({"a": default_run, "b": normal_run})).to_dict()
+    assert spec["encoding"]["color"]["field"] == "run"
+    assert spec["encoding"]["color"]["legend"] is not None
+
+
+def test_heatmap_small_matrix_has_cells_and_values(normal_run):
+    spec = charts.heatmap(frames.weights_frames(normal_run, -1)[0], "W^0").to_dict()
+    assert marks(spec) == ["rect", "rect", "text"]
+    scale = color_scale(spec)
+    assert scale["scheme"] == charts.DIVERGING and scale["domainMid"] == 0
+    d = float(np.abs(normal_run.weights[-1][0]).max())
+    np.testing.assert_allclose(scale["domain"], [-d, d], atol=0)
+    assert spec["width"] == {"step": charts.CELL[0]} and spec["height"] == {"step": charts.CELL[1]}
+    assert spec["title"] == "W^0"
+    text = next(v for v in views(spec) if v["mark"] == "text" or v["mark"].get("type") == "text")
+    assert text["encoding"]["text"]["field"] == "label"
+
+
+def test_heatmap_rows_in_matrix_order_with_bias_on_top(default_run):
+    spec = charts.heatmap(frames.weights_frames(default_run, 0)[1], "W^1").to_dict()
+    encoding = spec["layer"][1]["encoding"]
+    assert encoding["y"]["field"] == "from_label" and encoding["y"]["sort"]["field"] == "row"
+    assert encoding["x"]["field"] == "to_label" and encoding["x"]["sort"]["field"] == "col"
+    assert encoding["x"]["axis"]["orient"] == "top"
+
+
+def test_heatmap_values_written_with_3_significant_digits():
+    df = frames.matrix_frame(np.array([[0.59927057, -0.000125], [2.0, 1234.5]]), 0)
+    labels = [row["label"] for row in rows(charts.heatmap(df, "W").to_dict())]
+    assert labels == ["0.599", "-1.25e-4", "2", "1.23e+3"]
+
+
+def test_heatmap_given_domain_and_all_zero_matrix():
+    df = frames.matrix_frame(np.zeros((3, 2)), 0)
+    assert color_scale(charts.heatmap(df, "W").to_dict())["domain"] == [-1.0, 1.0]
+    assert color_scale(charts.heatmap(df, "W", domain=2.5).to_dict())["domain"] == [-2.5, 2.5]
+
+
+def test_heatmap_large_matrix_has_no_values():
+    df = frames.matrix_frame(np.random.default_rng(0).normal(size=(20, 20)), 1)
+    spec = charts.heatmap(df, "W^1").to_dict()
+    assert marks(spec) == ["rect", "rect"]
+    assert spec["width"]["step"] < charts.CELL[0] and spec["height"]["step"] < charts.CELL[1]
+    assert "text" in marks(charts.heatmap(df, "W^1", show_values=True).to_dict())
+
+
+def test_heatmap_non_finite_values_written_out():
+    df = frames.matrix_frame(np.array([[np.nan, 1.0], [np.inf, -0.5]]), 0)
+    spec = charts.heatmap(df, "W").to_dict()
+    labels = [row["label"] for row in rows(spec)]
+    assert labels == ["nan", "1", "inf", "-0.5"]
+    assert color_scale(spec)["domain"] == [-1.0, 1.0]
+    json.dumps(spec, allow_nan=False)  # NaN and inf leave the spec as null
+
+
+def test_activations_chart_one_heatmap_per_hidden_layer(default_run):
+    spec = charts.activations_chart(frames.activations_frame(default_run, 0), domain=(0.0, 1.0)).to_dict()
+    assert len(spec["hconcat"]) == 2
+    assert "identical columns = clone neurons" in spec["title"]["subtitle"]
+    scale = color_scale(spec)
+    assert scale["scheme"] == charts.SEQUENTIAL and scale["domain"] == [0.0, 1.0]
+    assert marks(spec).count("text") == 2
+
+
+def test_activations_chart_data_range_by_default(normal_run):
+    df = frames.activations_frame(normal_run, -1)
+    scale = color_scale(charts.activations_chart(df).to_dict())
+    np.testing.assert_allclose(scale["domain"], [df["activation"].min(), df["activation"].max()], atol=0)
+
+
+def test_activations_chart_without_hidden_layer_says_so():
+    df = frames.activations_frame(mlp.train(mlp.Config(layers=(2, 2), iterations=5)), 0)
+    spec = charts.activations_chart(df).to_dict()
+    assert marks(spec) == ["text"] and "no hidden layer" in rows(spec)[0]["text"]
+
+
+def test_symmetry_chart_default_run_shows_clones_at_the_floor(default_run):
+    spec = charts.symmetry_chart(frames.symmetry_frame({"a": default_run})).to_dict()
+    distinct, gap = spec["vconcat"]
+    assert distinct["mark"]["interpolate"] == "step-after"
+    assert distinct["encoding"]["y"]["axis"]["values"] == [0, 1]
+    assert distinct["encoding"]["color"]["field"] == "hidden"
+    assert marks(gap) == ["line", "rule", "text"]
+    assert gap["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
+    assert gap["layer"][0]["encoding"]["y"]["scale"]["domain"][0] < charts.GAP_FLOOR
+    assert {"shown": charts.GAP_FLOOR, "text": "0 = clones"} in rows(spec)
+    shown = [row["shown"] for row in rows(spec) if "gap" in row]
+    assert shown and all(value == charts.GAP_FLOOR for value in shown)
+
+
+def test_symmetry_chart_no_floor_without_clones(normal_run):
+    spec = charts.symmetry_chart(frames.symmetry_frame({"b": normal_run})).to_dict()
+    assert marks(spec["vconcat"][1]) == ["line"]
+
+
+def test_symmetry_chart_several_runs_colour_by_run(default_run, normal_run):
+    spec = charts.symmetry_chart(frames.symmetry_frame({"a": default_run, "b": normal_run})).to_dict()
+    encoding = spec["vconcat"][0]["encoding"]
+    assert encoding["color"]["field"] == "run" and encoding["strokeDash"]["field"] == "hidden"
+
+
+def test_outputs_chart_bars_and_target_ticks(default_run):
+    spec = charts.outputs_chart(frames.outputs_frame({"a": default_run})).to_dict()
+    assert marks(spec) == ["bar", "tick"]
+    assert "xOffset" not in spec["layer"][0]["encoding"]
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0.0, 1.0]
+    assert spec["width"] == "container"
+
+
+def test_outputs_chart_offsets_several_runs(default_run, normal_run):
+    spec = charts.outputs_chart(frames.outputs_frame({"a": default_run, "b": normal_run})).to_dict()
+    assert all(layer["encoding"]["xOffset"]["field"] == "run" for layer in spec["layer"])
+
+
+def test_outputs_chart_domain_widens_to_the_data():
+    df = pd.DataFrame({"run": "r", "observation": [0, 1], "neuron": 0, "output": [-0.5, np.nan], "target": [1.5, 0.0]})
+    spec = charts.outputs_chart(df.assign(error=df["output"] - df["target"])).to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [-0.5, 1.5]
+
+
+def test_surface_chart_output_grid_and_points(default_run):
+    spec = charts.surface_chart(frames.surface_frame(default_run), frames.points_frame(default_run)).to_dict()
+    assert marks(spec) == ["rect", "circle"]
+    assert spec["layer"][1]["mark"]["stroke"] == "black"
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["scheme"] == charts.SEQUENTIAL
+    assert spec["layer"][1]["encoding"]["color"]["field"] == "target"
+    assert spec["width"] == "container"
+
+
+def test_charts_are_valid_json(default_run):
+    runs = {"a": default_run}
+    built = [
+        charts.loss_chart(frames.loss_frame(runs)),
+        charts.outputs_chart(frames.outputs_frame(runs)),
+        charts.symmetry_chart(frames.symmetry_frame(runs)),
+        charts.activations_chart(frames.activations_frame(default_run, -1)),
+        charts.surface_chart(frames.surface_frame(default_run), frames.points_frame(default_run)),
+        *(charts.heatmap(df, f"W^{l}") for l, df in enumerate(frames.weights_frames(default_run, -1))),
+    ]
+    for chart in built:
+        json.dumps(chart.to_dict(), allow_nan=False)

@@ -1,0 +1,180 @@
+"""The dashboard driven headless with Streamlit's AppTest: pages, tabs, and every bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
+TIMEOUT = 60  # training the larger cases takes seconds on a shared 2-core machine
+
+
+def fresh() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def all_text(at: AppTest) -> str:
+    return " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.error, *at.info])
+
+
+def assert_page_alive(at: AppTest) -> None:
+    """No exception, no error, and the question's run on screen again."""
+    assert not at.exception
+    assert not at.error
+    assert metric(at, "Distinct hidden neurons")
+
+
+@pytest.fixture(scope="module")
+def default_page() -> AppTest:
+    return fresh()
+
+
+def test_default_page_shows_the_questions_run(default_page):
+    at = default_page
+    assert metric(at, "First output") == "0.5993"  # after 1,000 iterations, as the question printed
+    assert metric(at, "Distinct hidden neurons") == "1/3 · 1/3"
+    assert "clones at every iteration" in all_text(at)
+
+
+def test_default_page_shows_the_questions_first_outputs(default_page):
+    a3 = next(df.value for df in default_page.dataframe if "a^3_0" in df.value.columns and len(df.value) == 2)
+    assert round(float(a3["a^3_0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
+
+
+def test_default_page_renders_every_tab(default_page):
+    labels = [t.label for t in default_page.tabs]
+    assert labels[:4] == ["Results", "Weights", "Symmetry", "Backprop maths"]
+    for tab in default_page.tabs[:4]:
+        assert len(tab.children) > 0, tab.label
+    assert len(default_page.latex) >= 10  # every matrix of one iteration is named in LaTeX
+
+
+def test_gradient_check_agrees_on_default_page(default_page):
+    assert "agree:" in all_text(default_page)
+
+
+@pytest.mark.parametrize("method", ["uniform", "normal", "xavier", "he"])
+def test_random_initialization_makes_hidden_neurons_distinct(method):
+    at = fresh()
+    at.selectbox(key="init").set_value(method).run()
+    assert not at.exception
+    assert metric(at, "Distinct hidden neurons") == "3/3 · 3/3"
+
+
+def test_noise_breaks_the_symmetry():
+    at = fresh()
+    at.number_input(key="noise").set_value(0.01).run()
+    assert metric(at, "Distinct hidden neurons") == "3/3 · 3/3"
+
+
+def test_question_preset_restores_the_questions_run():
+    at = fresh()
+    at.selectbox(key="init").set_value("normal").run()
+    at.text_input(key="layers").set_value("2,5,2").run()
+    at.button[0].click().run()
+    assert at.selectbox(key="init").value == "constant"
+    assert at.text_input(key="layers").value == "2,3,3,2"
+    assert metric(at, "First output") == "0.5993"
+
+
+def test_new_seed_changes_only_the_seed():
+    at = fresh()
+    at.selectbox(key="init").set_value("normal").run()
+    before = {k: at.session_state[k] for k in ("init", "init_scale", "lr", "layers", "seed")}
+    next(b for b in at.button if b.label == "New seed").click().run()
+    after = {k: at.session_state[k] for k in before}
+    assert after["seed"] != before["seed"]
+    assert {k: v for k, v in after.items() if k != "seed"} == {k: v for k, v in before.items() if k != "seed"}
+
+
+def test_changing_data_keeps_hidden_sizes_and_follows_the_data():
+    at = fresh()
+    at.selectbox(key="data").set_value("xor").run()
+    assert at.text_input(key="layers").value == "2,3,3,1"
+    assert not at.exception and not at.error
+
+
+def test_diverged_run_says_where_in_words():
+    at = fresh()
+    at.selectbox(key="activation").set_value("linear")
+    at.selectbox(key="output_activation").set_value("linear")
+    at.selectbox(key="init").set_value("normal")
+    at.number_input(key="lr").set_value(5.0).run()
+    assert not at.exception
+    assert any("diverged at iteration" in e.value for e in at.error)
+
+
+BAD_WIDGET_VALUES = [
+    ("text_input", "layers", "2,0,2", "layers"),
+    ("text_input", "layers", "abc", "layers"),
+    ("text_input", "layers", "3,3,2", "first size must be 2"),
+    ("number_input", "lr", 0.0, "lr"),
+    ("number_input", "iterations", 1_000_000, "iterations"),
+]
+
+
+@pytest.mark.parametrize(("kind", "key", "value", "words"), BAD_WIDGET_VALUES)
+def test_bad_widget_value_shows_one_error_and_page_recovers(kind, key, value, words):
+    at = fresh()
+    widget = getattr(at, kind)(key=key)
+    good = widget.value
+    widget.set_value(value).run()
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value
+    getattr(at, kind)(key=key).set_value(good).run()
+    assert_page_alive(at)
+
+
+def custom_page() -> AppTest:
+    at = fresh()
+    at.selectbox(key="data").set_value("custom").run()
+    assert not at.exception and not at.error
+    return at
+
+
+def test_custom_table_trains_on_the_questions_data_by_default():
+    at = custom_page()
+    assert metric(at, "First output") == "0.5993"
+
+
+def test_edited_table_with_empty_cell_is_explained():
+    at = custom_page()
+    at.session_state["table_editor"] = {"edited_rows": {1: {"x2": None}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert any("row 2, column x2 is empty" in e.value for e in at.error)
+
+
+def test_csv_upload_replaces_the_table_and_the_layers_follow():
+    at = custom_page()
+    at.file_uploader(key="csv_upload").set_value(("gate.csv", b"x1,x2,x3,y1\n0,0,1,0\n1,1,0,1\n", "text/csv")).run()
+    assert not at.exception and not at.error
+    assert at.text_input(key="layers").value == "3,3,3,1"
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"x1,x2\n0,1\n", "header"),
+        (b"x1,y1\n0,abc\n", "row 2, column y1"),
+        (b"x1,x2,y1\n", "no data rows"),
+        (b"\x00\x01\x02" * 1000, "not text"),
+        (b"\xff\xfe" * 10, "not UTF-8"),
+        (b"junk," * 2_100_000, "10 MB"),
+    ],
+    ids=["missing-y", "non-number", "no-rows", "binary", "not-utf8", "10MB-junk"],
+)
+def test_bad_csv_upload_is_explained(content, words):
+    at = custom_page()
+    at.file_uploader(key="csv_upload").set_value(("data.csv", content, "text/csv")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and words in at.error[0].value

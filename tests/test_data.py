@@ -1,0 +1,156 @@
+"""Data sets: documented shapes, reproducible generation, and CSV reading."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mlp
+from mlp.data import GENERATED, DataError, Dataset, read_csv, to_csv
+
+SHAPES = {"seed": ((2, 2), (2, 2)), "xor": ((4, 2), (4, 1)), "and": ((4, 2), (4, 1)), "or": ((4, 2), (4, 1))}
+GATES = {"xor": [0, 1, 1, 0], "and": [0, 0, 0, 1], "or": [0, 1, 1, 1]}
+
+
+def test_registry_lists_the_documented_sets():
+    assert list(mlp.DATASETS) == ["seed", "xor", "and", "or", "circle", "spiral", "blobs"]
+    assert set(GENERATED) == {"circle", "spiral", "blobs"}
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_fixed_dataset_shapes(name):
+    d = mlp.DATASETS[name](200, 0.1, 0)
+    assert (d.X.shape, d.Y.shape) == SHAPES[name]
+    assert d.n_inputs == SHAPES[name][0][1] and d.n_outputs == SHAPES[name][1][1]
+
+
+def test_seed_dataset_is_the_question():
+    d = mlp.DATASETS["seed"](200, 0.1, 0)
+    np.testing.assert_array_equal(d.X, [[0.8, 0.4], [0.3, 0.3]])
+    np.testing.assert_array_equal(d.Y, [[0.2, 0.4], [1.0, 0.0]])
+
+
+@pytest.mark.parametrize("name", GATES)
+def test_logic_gates_truth_tables(name):
+    d = mlp.DATASETS[name](200, 0.1, 0)
+    np.testing.assert_array_equal(d.X, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    np.testing.assert_array_equal(d.Y[:, 0], GATES[name])
+
+
+@pytest.mark.parametrize("name", GENERATED)
+@pytest.mark.parametrize("points", [4, 37, 200])
+def test_generated_dataset_respects_point_count(name, points):
+    d = mlp.DATASETS[name](points, 0.1, 3)
+    assert d.X.shape == (points, 2) and d.Y.shape == (points, 1)
+    assert set(np.unique(d.Y)) <= {0.0, 1.0}
+    assert len(np.unique(d.Y)) == 2 or points < 10  # 4 random points may all fall outside the circle
+    assert np.isfinite(d.X).all()
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_dataset_reproducible_by_seed(name):
+    a, b, c = (mlp.DATASETS[name](50, 0.2, seed) for seed in (7, 7, 8))
+    np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.Y, b.Y)
+    assert not np.array_equal(a.X, c.X)
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_dataset_noise_moves_points(name):
+    quiet, noisy = mlp.DATASETS[name](100, 0.0, 1), mlp.DATASETS[name](100, 0.5, 1)
+    assert np.std(noisy.X) > np.std(quiet.X) * 1.05
+
+
+def test_circle_labels_follow_the_radius_without_noise():
+    d = mlp.DATASETS["circle"](300, 0.0, 2)
+    np.testing.assert_array_equal(d.Y[:, 0], (np.hypot(d.X[:, 0], d.X[:, 1]) < 0.6).astype(float))
+
+
+def test_spiral_and_blobs_are_balanced():
+    for name in ("spiral", "blobs"):
+        d = mlp.DATASETS[name](101, 0.1, 0)
+        assert abs(np.sum(d.Y) - 50.5) <= 0.5
+
+
+def test_read_csv_accepts_the_minimal_file():
+    d = read_csv("x1,x2,y1\n0,1,1\n")
+    np.testing.assert_array_equal(d.X, [[0.0, 1.0]])
+    np.testing.assert_array_equal(d.Y, [[1.0]])
+
+
+def test_read_csv_accepts_a_utf8_byte_order_mark():
+    # Excel's "CSV UTF-8" starts the file with U+FEFF; the header must still read as x1,y1.
+    d = read_csv("\ufeffx1,y1\n1,2\n")
+    np.testing.assert_array_equal(d.X, [[1.0]])
+
+
+def test_read_csv_several_outputs_spaces_and_crlf():
+    d = read_csv("x1, y1 ,y2\r\n 0.5 ,1e-3,-2\r\n\r\n3,4,5\r\n")
+    np.testing.assert_array_equal(d.X, [[0.5], [3.0]])
+    np.testing.assert_array_equal(d.Y, [[1e-3, -2.0], [4.0, 5.0]])
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("x1,x2\n0,1\n", ["header", "x1,x2"]),  # no y column
+        ("y1,x1\n1,0\n", ["header", "y1,x1"]),  # wrong order
+        ("x2,x1,y1\n0,1,1\n", ["header"]),
+        ("x1,y1,x2\n1,2,3\n", ["header"]),
+        ("x1,x2,y1\n0,abc,1\n", ["row 2", "column x2", "'abc'"]),
+        ("x1,y1\n1,2\n3,4\n5,x\n", ["row 4", "column y1", "'x'"]),
+        ("x1,x2,y1\n1,nan,2\n", ["row 2", "column x2", "finite"]),
+        ("x1,x2,y1\n1,inf,2\n", ["row 2", "column x2", "finite"]),
+        ("", ["empty"]),
+        ("  \n\n", ["empty"]),
+        ("x1,y1\n", ["no data rows"]),
+        ("x1,x2,y1\n0,1\n", ["row 2", "2 values", "3 columns"]),  # ragged
+        ("x1,x2,y1\n0,1,1,4\n", ["row 2", "4 values"]),
+        ("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ["not text"]),  # binary junk
+        ("x1,y1\n1\r2,3\n", ["not valid CSV"]),  # stray carriage return inside a value
+        ("x1,y1\n" + "1" * 200_000 + ",2\n", ["not valid CSV"]),  # over csv's field limit
+    ],
+)
+def test_read_csv_rejects_with_one_sentence(text, words):
+    with pytest.raises(DataError) as caught:
+        read_csv(text)
+    message = str(caught.value)
+    assert message.startswith("CSV: ") and message.endswith(".") and "\n" not in message
+    for word in words:
+        assert word in message, (word, message)
+
+
+def test_read_csv_limits_rows_and_columns():
+    with pytest.raises(DataError, match="rows is too many"):
+        read_csv("x1,y1\n" + "1,2\n" * 11, max_rows=10)
+    header = ",".join([f"x{i}" for i in range(1, 65)] + ["y1"])
+    with pytest.raises(DataError, match="columns is too many"):
+        read_csv(header + "\n" + ",".join(["0"] * 65) + "\n")
+
+
+def test_read_csv_to_csv_round_trip_exact():
+    rng = np.random.default_rng(0)
+    d = Dataset(rng.normal(size=(6, 3)) * 10.0 ** rng.integers(-300, 300, size=(6, 3)), rng.uniform(size=(6, 2)))
+    back = read_csv(to_csv(d))
+    np.testing.assert_array_equal(back.X, d.X)
+    np.testing.assert_array_equal(back.Y, d.Y)
+    assert to_csv(d).splitlines()[0] == "x1,x2,x3,y1,y2"
+
+
+@pytest.mark.parametrize("name", mlp.DATASETS)
+def test_every_dataset_survives_csv_round_trip(name):
+    d = mlp.DATASETS[name](20, 0.1, 0)
+    back = read_csv(to_csv(d))
+    np.testing.assert_array_equal(back.X, d.X)
+    np.testing.assert_array_equal(back.Y, d.Y)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=80) | st.binary(max_size=80).map(lambda b: b.decode("latin-1")))
+def test_read_csv_any_text_gives_dataset_or_data_error(text):
+    try:
+        d = read_csv(text)
+    except DataError as error:
+        assert str(error).startswith("CSV: ")
+    else:
+        assert d.X.shape[0] == d.Y.shape[0] >= 1 and np.isfinite(d.X).all() and np.isfinite(d.Y).all()

@@ -1,0 +1,242 @@
+"""Forward and backward passes: shapes, the question's constant network, gradients, buffers."""
+
+import itertools
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import mlp
+from mlp.network import layer_sizes
+from mlp.optimizers import OPTIMIZERS
+
+# Every (hidden activation, output activation, loss) the configuration allows:
+# cross_entropy needs a sigmoid output.
+ALLOWED = [
+    (h, o, loss)
+    for h, o, loss in itertools.product(mlp.ACTIVATIONS, mlp.ACTIVATIONS, mlp.LOSSES)
+    if not (mlp.LOSSES[loss].needs_sigmoid_output and o != "sigmoid")
+]
+SHAPES = [(3, 4, 2), (2, 5, 3, 1), (4, 2, 3, 2, 3)]
+KINK_MARGIN = 1e-4
+
+
+def random_problem(layers, seed):
+    """Weights ``N(0, 0.5^2)``, 5 observations with inputs in [-1, 1] and targets in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    weights = [rng.normal(0.0, 0.5, size=(1 + a, b)) for a, b in zip(layers, layers[1:])]
+    X = rng.uniform(-1.0, 1.0, size=(5, layers[0]))
+    Y = rng.uniform(0.0, 1.0, size=(5, layers[-1]))
+    return weights, X, Y
+
+
+def pre_activations(weights, X, activation, output_activation):
+    """``n^1 .. n^L`` computed by plain numpy (independent of the engine)."""
+    f = {
+        "sigmoid": lambda n: 1 / (1 + np.exp(-n)),
+        "tanh": np.tanh,
+        "relu": lambda n: np.maximum(n, 0),
+        "leaky_relu": lambda n: np.where(n > 0, n, 0.01 * n),
+        "linear": lambda n: n,
+    }
+    a, ns = X, []
+    for l, W in enumerate(weights):
+        n = np.hstack([np.ones((len(a), 1)), a]) @ W
+        ns.append(n)
+        a = f[output_activation if l == len(weights) - 1 else activation](n)
+    return ns, a
+
+
+def oracle_cost(weights, X, Y, activation, output_activation, loss):
+    ns, a = pre_activations(weights, X, activation, output_activation)
+    if loss == "sse":
+        return np.sum((a - Y) ** 2)
+    if loss == "mse":
+        return np.mean((a - Y) ** 2)
+    return -np.mean(Y * np.log(a) + (1 - Y) * np.log(1 - a))
+
+
+def away_from_kinks(layers, activation, output_activation):
+    """The first seed whose pre-activations all sit at least ``KINK_MARGIN`` from 0.
+
+    relu and leaky_relu have no derivative at 0: a central difference straddling the kink
+    measures an average of two slopes. A weight step of ``epsilon = 1e-5`` moves any ``n`` by far
+    less than the margin, so with this seed every difference stays on one side of every kink.
+    """
+    for seed in range(100):
+        weights, X, Y = random_problem(layers, seed)
+        ns, _ = pre_activations(weights, X, activation, output_activation)
+        if min(np.min(np.abs(n)) for n in ns) > KINK_MARGIN:
+            return seed
+    raise AssertionError("no seed away from the kinks")
+
+
+@pytest.mark.parametrize("layers", SHAPES)
+@pytest.mark.parametrize(("activation", "output_activation", "loss"), ALLOWED)
+def test_gradients_cost_matches_oracle(layers, activation, output_activation, loss):
+    weights, X, Y = random_problem(layers, 1)
+    got = mlp.gradients(weights, X, Y, activation, output_activation, loss).loss
+    np.testing.assert_allclose(got, oracle_cost(weights, X, Y, activation, output_activation, loss), rtol=1e-12)
+
+
+@pytest.mark.parametrize("layers", SHAPES)
+@pytest.mark.parametrize(("activation", "output_activation", "loss"), ALLOWED)
+def test_gradients_match_finite_differences(layers, activation, output_activation, loss):
+    seed = away_from_kinks(layers, activation, output_activation)
+    weights, X, Y = random_problem(layers, seed)
+    # floor: the relative error is |g - g_fd| / max(|g| + |g_fd|, floor). A central difference of a
+    # cost of size ~1 carries a rounding error of ~1e-16 / 1e-5 = 1e-11 (measured up to 2e-10),
+    # so gradients far below 1e-3 cannot be judged relatively; floor = 1e-3 still demands an
+    # absolute agreement of 1e-8 there, and 1e-5 relative everywhere else.
+    check = mlp.gradient_check(weights, X, Y, activation, output_activation, loss, epsilon=1e-5, floor=1e-3)
+    assert check.max_relative_error < 1e-5
+    analytic = mlp.gradients(weights, X, Y, activation, output_activation, loss).grads
+    for G, A, W in zip(analytic, check.analytic, weights):
+        assert G.shape == W.shape
+        np.testing.assert_array_equal(G, A)
+    assert max(np.max(np.abs(G)) for G in analytic) > 1e-3  # the comparison is not all zeros
+
+
+def test_gradient_check_detects_a_wrong_gradient(monkeypatch):
+    # The check can fail: halve the sigmoid's slope and it must notice.
+    weights, X, Y = random_problem((3, 4, 2), 0)
+    sigmoid = mlp.ACTIVATIONS["sigmoid"]
+
+    def half_slope(n, a, out):
+        sigmoid.slope(n, a, out)
+        out *= 0.5
+        return out
+
+    monkeypatch.setitem(mlp.ACTIVATIONS, "sigmoid", type(sigmoid)("sigmoid", sigmoid.value, half_slope))
+    assert mlp.gradient_check(weights, X, Y, epsilon=1e-5, floor=1e-3).max_relative_error > 0.1
+
+
+@pytest.mark.parametrize("layers", [(2, 3, 3, 2), (1, 1), (4, 7, 1, 5)])
+def test_network_weight_shapes_are_one_plus_n_l_by_n_next(layers):
+    net = mlp.Network(layers, np.zeros((3, layers[0])), np.zeros((3, layers[-1])))
+    assert [W.shape for W in net.weights] == [(1 + a, b) for a, b in zip(layers, layers[1:])]
+    assert [G.shape for G in net.grads] == [W.shape for W in net.weights]
+    assert net.params.size == sum((1 + a) * b for a, b in zip(layers, layers[1:]))
+    assert layer_sizes(net.weights) == layers
+    weights = mlp.initial_weights(layers, "normal", 1.0, 0.0, 0)
+    assert [W.shape for W in weights] == [W.shape for W in net.weights]
+
+
+def test_forward_bias_is_row_zero():
+    # n = [1 | a] @ W: row 0 is the bias, row i+1 the weights from neuron i.
+    W = np.array([[0.5], [2.0], [-3.0]])
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    out = mlp.forward([W], X, output_activation="linear")
+    np.testing.assert_allclose(out, [[2.5], [-2.5], [0.5]], rtol=0, atol=0)
+
+
+def test_activations_lists_every_layer_with_input_first():
+    weights = mlp.initial_weights((2, 3, 3, 2), "normal", 1.0, 0.0, 4)
+    X = np.array([[0.8, 0.4], [0.3, 0.3]])
+    acts = mlp.activations(weights, X, "tanh", "linear")
+    assert [a.shape for a in acts] == [(2, 2), (2, 3), (2, 3), (2, 2)]
+    np.testing.assert_array_equal(acts[0], X)
+    _, a = pre_activations(weights, X, "tanh", "linear")
+    np.testing.assert_allclose(acts[-1], a, rtol=1e-13)
+    np.testing.assert_array_equal(mlp.forward(weights, X, "tanh", "linear"), acts[-1])
+
+
+def test_forward_constant_network_has_identical_columns():
+    weights = mlp.initial_weights((2, 3, 3, 2), "constant", 1.0, 0.0, 0)
+    acts = mlp.activations(weights, np.array([[0.8, 0.4], [0.3, 0.3]]))
+    for a in acts[1:]:
+        assert np.array_equal(a, np.repeat(a[:, :1], a.shape[1], axis=1))
+    assert not np.array_equal(acts[-1][0], acts[-1][1])  # the observations still differ
+
+
+def test_gradients_constant_network_identical_hidden_rows_and_columns():
+    weights = mlp.initial_weights((2, 3, 3, 2), "constant", 1.0, 0.0, 0)
+    X, Y = np.array([[0.8, 0.4], [0.3, 0.3]]), np.array([[0.2, 0.4], [1.0, 0.0]])
+    G0, G1, G2 = mlp.gradients(weights, X, Y).grads
+    for G in (G0, G1):  # every hidden neuron's incoming gradient column is the same
+        assert np.array_equal(G, np.repeat(G[:, :1], 3, axis=1))
+    for G in (G1, G2):  # and so is every outgoing gradient row
+        assert np.array_equal(G[1:], np.repeat(G[1:2], 3, axis=0))
+
+
+def test_trace_lists_the_question_order_and_matches_gradients():
+    weights, X, Y = random_problem((2, 3, 2), 3)
+    steps = mlp.trace(weights, X, Y, "tanh", "sigmoid", "mse")
+    assert [s.symbol for s in steps] == [
+        "[1 | a^0]", "n^1", "a^1", "[1 | a^1]", "n^2", "a^2",
+        "dC/da^2", "da^2/dn^2", "delta^2", "dC/dW^1", "dC/da^1", "da^1/dn^1", "delta^1", "dC/dW^0",
+    ]  # fmt: skip
+    by_symbol = {s.symbol: s.value for s in steps}
+    G0, G1 = mlp.gradients(weights, X, Y, "tanh", "sigmoid", "mse").grads
+    np.testing.assert_array_equal(by_symbol["dC/dW^0"], G0)
+    np.testing.assert_array_equal(by_symbol["dC/dW^1"], G1)
+    np.testing.assert_allclose(by_symbol["delta^2"], by_symbol["dC/da^2"] * by_symbol["da^2/dn^2"], rtol=1e-15)
+    np.testing.assert_allclose(by_symbol["dC/da^1"], by_symbol["delta^2"] @ weights[1][1:].T, rtol=1e-14)
+    np.testing.assert_allclose(by_symbol["dC/dW^1"], by_symbol["[1 | a^1]"].T @ by_symbol["delta^2"], rtol=1e-14)
+
+
+def buffers(net):
+    named = {"params": [net.params], "flat_grads": [net.flat_grads]}
+    for name in ("weights", "grads", "inputs", "n", "a", "dC_da", "slopes", "deltas"):
+        named[name] = list(getattr(net, name))
+    return {(name, i): (id(b), b.ctypes.data) for name, bs in named.items() for i, b in enumerate(bs)}
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_network_step_keeps_every_buffer(optimizer):
+    weights, X, Y = random_problem((3, 4, 2), 0)
+    net = mlp.Network((3, 4, 2), X, Y, "tanh", "sigmoid", "mse")
+    net.set_weights(weights)
+    before = buffers(net)
+    step = OPTIMIZERS[optimizer](net.params.size, 0.1)
+    for _ in range(5):
+        net.forward()
+        net.backward()
+        step.step(net.params, net.flat_grads)
+    assert buffers(net) == before
+    for W, G in zip(net.weights, net.grads):  # still views into the flat vectors, which moved
+        assert np.shares_memory(W, net.params) and np.shares_memory(G, net.flat_grads)
+    assert not np.array_equal(net.weights[0], weights[0])
+
+
+def step_peak_memory(activation, loss, optimizer="adam"):
+    """Peak bytes traced by numpy during one forward, backward and optimizer step.
+
+    Hidden buffers are 2000 x 64 floats = 1 MB each and the output one column (16 kB); numpy's
+    internal ufunc buffers stay under ~130 kB.
+    """
+    rng = np.random.default_rng(0)
+    X, Y = rng.uniform(-1, 1, (2000, 2)), rng.uniform(0, 1, (2000, 1))
+    net = mlp.Network((2, 64, 64, 1), X, Y, activation, "sigmoid", loss)
+    net.set_weights([rng.normal(0, 0.5, W.shape) for W in net.weights])
+    step = OPTIMIZERS[optimizer](net.params.size, 0.01)
+    net.forward()
+    net.backward()
+    step.step(net.params, net.flat_grads)
+    tracemalloc.start()
+    try:
+        net.forward()
+        net.backward()
+        step.step(net.params, net.flat_grads)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("loss", mlp.LOSSES)
+@pytest.mark.parametrize("activation", mlp.ACTIVATIONS)
+def test_network_step_allocates_no_activation_sized_memory(activation, loss):
+    # A peak under half a hidden buffer: no per-step copy of any hidden-layer matrix.
+    assert step_peak_memory(activation, loss) < 500_000
+
+
+def test_network_forward_then_backward_is_repeatable():
+    weights, X, Y = random_problem((2, 5, 3, 1), 2)
+    net = mlp.Network((2, 5, 3, 1), X, Y, "relu", "linear", "sse")
+    net.set_weights(weights)
+    first = net.forward()
+    net.backward()
+    grads = net.flat_grads.copy()
+    assert net.forward() == first
+    net.backward()
+    np.testing.assert_array_equal(net.flat_grads, grads)

@@ -1,0 +1,1 @@
+"""Streamlit pieces of the dashboard: the sidebar that yields a configuration, and the tabs."""

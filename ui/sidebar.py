@@ -1,0 +1,206 @@
+"""The sidebar: each section draws its widgets and returns plain values keyed by setting name.
+
+Every widget's key is the configuration's name for it (``init_scale``), so the same names serve
+the URL, the JSON export and the CLI. :func:`sidebar` turns the values into a :class:`Config`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from mlp import ACTIVATIONS, DATASETS, INITIALIZERS, LOSSES, OPTIMIZERS, Config, ConfigError, DataError, read_csv
+from mlp.config import MAX_ITERATIONS, MAX_ROWS
+from mlp.data import GENERATED, Dataset
+
+DEFAULTS = Config()
+DATA_LABELS = {
+    "seed": "The question's 2 observations",
+    "xor": "XOR (4 points)",
+    "and": "AND (4 points)",
+    "or": "OR (4 points)",
+    "circle": "Circle (generated)",
+    "spiral": "Two spirals (generated)",
+    "blobs": "Two blobs (generated)",
+    "custom": "Custom table / CSV",
+}
+SCALE_LABELS = {
+    "constant": "Value of every weight",
+    "uniform": "Half-width a of U(-a, a)",
+    "normal": "Standard deviation",
+    "xavier": "Gain",
+    "he": "Gain",
+}
+MAX_UPLOAD_BYTES = 10_000_000
+
+
+def widget_defaults() -> dict[str, Any]:
+    """The widgets' values for the question's run (layers as text, tables left out)."""
+    values = DEFAULTS.to_mapping()
+    values["layers"] = ",".join(map(str, DEFAULTS.layers))
+    return values
+
+
+def init_state() -> None:
+    """Give every widget key its default once per session."""
+    for key, value in widget_defaults().items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+    if "custom_table" not in st.session_state:
+        st.session_state.custom_table = table_of(DEFAULTS.dataset)
+
+
+def table_of(data: Dataset) -> pd.DataFrame:
+    """The editable table of a data set: columns x1..xk then y1..ym."""
+    columns = [f"x{i + 1}" for i in range(data.n_inputs)] + [f"y{j + 1}" for j in range(data.n_outputs)]
+    return pd.DataFrame(np.hstack([data.X, data.Y]), columns=columns)
+
+
+def dataset_from_table(table: pd.DataFrame) -> Dataset:
+    """The data set in an edited table; DataError names the first empty or non-numeric cell."""
+    inputs = [c for c in table.columns if str(c).startswith("x")]
+    if not inputs or len(inputs) == len(table.columns):
+        raise DataError("data table: it needs columns x1..xk and y1..ym.")
+    if len(table) == 0:
+        raise DataError("data table: it has no rows; add at least one observation.")
+    values = table.apply(pd.to_numeric, errors="coerce")
+    bad = values.isna() | ~np.isfinite(values.fillna(0.0))
+    if bad.to_numpy().any():
+        row, col = np.argwhere(bad.to_numpy())[0]
+        cell = table.iloc[row, col]
+        shown = "empty" if pd.isna(cell) or str(cell).strip() == "" else f"'{str(cell)[:20]}', not a number"
+        raise DataError(f"data table: row {row + 1}, column {table.columns[col]} is {shown}; enter a number.")
+    array = values.to_numpy(dtype=float)
+    return Dataset(array[:, : len(inputs)], array[:, len(inputs) :])
+
+
+def _follow_data() -> None:
+    """When the data changes, keep the hidden sizes and frame them with the data's sizes."""
+    try:
+        sizes = [int(s) for s in str(st.session_state.layers).split(",")]
+        hidden = sizes[1:-1]
+    except ValueError:
+        hidden = list(DEFAULTS.layers[1:-1])
+    data = _current_dataset()
+    if data is not None:
+        st.session_state.layers = ",".join(map(str, [data.n_inputs, *hidden, data.n_outputs]))
+
+
+def _current_dataset() -> Dataset | None:
+    s = st.session_state
+    if s.data == "custom":
+        try:
+            return dataset_from_table(s.custom_table)
+        except DataError:
+            return None
+    return DATASETS[s.data](int(s.points), float(s.data_noise), int(s.data_seed))
+
+
+def _new_seed() -> None:
+    st.session_state.seed = int(np.random.default_rng().integers(0, 1_000_000))
+
+
+def _question_preset() -> None:
+    for key, value in widget_defaults().items():
+        st.session_state[key] = value
+
+
+def data_section() -> dict[str, Any]:
+    """Data set choice, generator settings, and the custom table with its CSV upload."""
+    st.sidebar.header("Data")
+    name = st.sidebar.selectbox(
+        "Data set", list(DATA_LABELS), format_func=DATA_LABELS.get, key="data", on_change=_follow_data
+    )
+    values: dict[str, Any] = {"data": name}
+    if name in GENERATED:
+        values["points"] = st.sidebar.number_input("Points", 4, MAX_ROWS, step=10, key="points")
+        values["data_noise"] = st.sidebar.number_input("Noise", 0.0, 1.0, step=0.05, key="data_noise")
+        values["data_seed"] = st.sidebar.number_input("Data seed", 0, 2**32 - 1, key="data_seed")
+    if name == "custom":
+        values.update(custom_data())
+    return values
+
+
+def custom_data() -> dict[str, Any]:
+    """The editable table (inputs x1..xk, targets y1..ym) and a CSV upload that replaces it."""
+    upload = st.sidebar.file_uploader("Upload CSV (x1..xk, y1..ym)", type=["csv"], key="csv_upload")
+    if upload is not None and st.session_state.get("csv_loaded") != upload.file_id:
+        st.session_state.csv_loaded = upload.file_id
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise DataError(f"CSV: the file is {upload.size / 1e6:.1f} MB; at most 10 MB are allowed.")
+        try:
+            text = upload.getvalue().decode("utf-8")
+        except UnicodeDecodeError:
+            raise DataError("CSV: the file is not UTF-8 text; upload a CSV with columns x1..xk then y1..ym.") from None
+        st.session_state.custom_table = table_of(read_csv(text))
+        st.session_state.pop("table_editor", None)
+        _follow_data()
+    edited = st.sidebar.data_editor(
+        st.session_state.custom_table, num_rows="dynamic", key="table_editor", hide_index=True
+    )
+    data = dataset_from_table(edited)
+    return {"inputs": data.X.tolist(), "targets": data.Y.tolist()}
+
+
+def network_section() -> dict[str, Any]:
+    st.sidebar.header("Network")
+    return {
+        "layers": st.sidebar.text_input(
+            "Layer sizes, input first", key="layers", help="e.g. 2,3,3,2; the first and last follow the data"
+        ),
+        "activation": st.sidebar.selectbox("Hidden activation", list(ACTIVATIONS), key="activation"),
+        "output_activation": st.sidebar.selectbox("Output activation", list(ACTIVATIONS), key="output_activation"),
+        "loss": st.sidebar.selectbox("Cost", list(LOSSES), key="loss"),
+    }
+
+
+def init_section() -> dict[str, Any]:
+    st.sidebar.header("Initialization")
+    method = st.sidebar.selectbox("Method", list(INITIALIZERS), key="init")
+    values = {
+        "init": method,
+        "init_scale": st.sidebar.number_input(SCALE_LABELS[method], step=0.1, format="%g", key="init_scale"),
+        "noise": st.sidebar.number_input(
+            "Noise (std added to every weight)", 0.0, step=0.01, format="%g", key="noise",
+            help="Any noise > 0 makes the neurons different: the symmetry-breaking experiment",
+        ),
+    }
+    seed_col, button_col = st.sidebar.columns([3, 2], vertical_alignment="bottom")
+    values["seed"] = seed_col.number_input("Random seed", 0, 2**32 - 1, key="seed")
+    button_col.button("New seed", on_click=_new_seed, help="Draw another seed; nothing else changes")
+    return values
+
+
+def training_section() -> dict[str, Any]:
+    st.sidebar.header("Training")
+    return {
+        "optimizer": st.sidebar.selectbox("Optimizer", list(OPTIMIZERS), key="optimizer"),
+        "lr": st.sidebar.number_input("Learning rate", step=0.1, format="%g", key="lr"),
+        "iterations": st.sidebar.number_input("Iterations", 0, MAX_ITERATIONS, step=500, key="iterations"),
+        "snapshots": st.sidebar.number_input("Snapshots kept", 2, 1000, step=10, key="snapshots"),
+    }
+
+
+def sidebar() -> Config:
+    """Draw the whole sidebar and return its configuration (ConfigError / DataError if invalid)."""
+    init_state()
+    st.sidebar.button(
+        "The question's network", on_click=_question_preset, type="primary", width="stretch",
+        help="2-3-3-2 sigmoid network, every weight and bias 1, lr 0.5, 1,000 iterations",
+    )
+    values: dict[str, Any] = {}
+    errors: list[Exception] = []
+    for section in (data_section, network_section, init_section, training_section):
+        try:
+            values.update(section())
+        except DataError as error:
+            errors.append(error)
+    if errors:
+        raise errors[0]
+    return Config.from_mapping(values)
+
+
+__all__ = ["ConfigError", "DataError", "dataset_from_table", "sidebar", "table_of"]
