@@ -20,6 +20,7 @@ CHAR_WIDTH = 0.56  # width of one character of that font, in font sizes
 MAX_GRID = 560  # px: tallest a heatmap gets, and widest the activations get; larger matrices get smaller cells
 MAX_MATRIX_WIDTH = 320  # px: widest a W^l heatmap gets, so W^l and dC/dW^l fit side by side in ~700 px
 MAX_VALUE_CELLS = 64  # matrices up to this many cells have their values written in
+MAX_LABELLED = 12  # rows or columns up to which every neuron label is written (more: every other one)
 MAX_BARS = 48  # output bars (observation x neuron) drawn; larger data sets show their first observations
 DARK_DIVERGING = 0.6  # |value| / d above which a diverging cell is dark enough for white text
 DARK_SEQUENTIAL = 0.45  # fraction of the range below which a viridis cell is dark enough for white text
@@ -94,15 +95,15 @@ def heatmap(
     largest = float(np.abs(_finite(v)).max(initial=0.0))
     d = domain if domain is not None and domain > 0 else largest if largest > 0 else 1.0
     cells = _cells(df, "value", v.abs() > DARK_DIVERGING * d)
+    size = (df["row"].nunique(), df["col"].nunique())
+    overlap = {"labelOverlap": False} if max(size) <= MAX_LABELLED else {"labelOverlap": "parity"}
     x = alt.X("to_label:N", sort=alt.EncodingSortField("col", op="min"), title=None,
-              axis=alt.Axis(orient="top", labelAngle=0, labelOverlap="parity"))
-    y = alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None,
-              axis=alt.Axis(labelOverlap="parity"))
+              axis=alt.Axis(orient="top", labelAngle=0, **overlap))
+    y = alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None, axis=alt.Axis(**overlap))
     color = alt.Color("value:Q", scale=alt.Scale(scheme=DIVERGING, domain=[-d, d], domainMid=0),
                       legend=alt.Legend(title=None, gradientLength=120, format=".3~g"))
     tooltip = [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"), _exact("value")]
     show = len(df) <= MAX_VALUE_CELLS if show_values is None else show_values
-    size = (df["row"].nunique(), df["col"].nunique())
     return _grid(cells, x, y, color, size, show, tooltip, MAX_MATRIX_WIDTH).properties(title=title)
 
 

@@ -63,9 +63,25 @@ def _read(path: str, what: str) -> str:
         raise UsageError(f"{what}: '{path}' is not a UTF-8 text file.") from None
 
 
+_VALUE_FLAGS = {f"--{name.replace('_', '-')}" for name in PARSERS} | {"--data-file", "--config"}
+
+
+def _join_values(args: Sequence[str]) -> list[str]:
+    """``--flag VALUE`` as ``--flag=VALUE``, so that a value such as -1e-300 is not read as a flag."""
+    out, args = [], list(args)
+    while args:
+        token = args.pop(0)
+        out.append(f"{token}={args.pop(0)}" if token in _VALUE_FLAGS and args else token)
+    return out
+
+
+def _parse(args: Sequence[str]) -> argparse.Namespace:
+    return _parser().parse_args(_join_values(args))
+
+
 def parse_config(args: Sequence[str]) -> Config:
     """The Config that command-line ``args`` describe (raises ConfigError, DataError, UsageError)."""
-    return _config(_parser().parse_args(list(args)))
+    return _config(_parse(args))
 
 
 def _config(ns: argparse.Namespace) -> Config:
@@ -88,7 +104,7 @@ def _table(run: Run) -> list[str]:
     tgt_cols = [f"y_{j}" for j in range(run.targets.shape[1])]
     lines = ["obs  " + "  ".join(f"{c:>10}" for c in out_cols + tgt_cols)]
     for i, (a, y) in enumerate(zip(run.outputs[:20], run.targets[:20])):
-        lines.append(f"{i:<3}  " + "  ".join(f"{v:>10.7f}" for v in [*a, *y]))
+        lines.append(f"{i:<3}  " + "  ".join(f"{v:>10.7f}" if abs(v) < 1e3 else f"{v:>10.3g}" for v in [*a, *y]))
     if len(run.outputs) > 20:
         lines.append(f"... {len(run.outputs) - 20} more observations (use --json for all)")
     return lines
@@ -128,7 +144,7 @@ def trace_text(run: Run) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        ns = _parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+        ns = _parse(sys.argv[1:] if argv is None else argv)
         config = _config(ns)
     except (ConfigError, DataError, UsageError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -264,7 +264,7 @@ class Config:
 
     def to_query(self) -> dict[str, str]:
         """A flat ``{name: text}`` map for URL query parameters; floats written exactly."""
-        return {name: _format(value) for name, value in self.to_mapping().items()}
+        return {name: query_text(value) for name, value in self.to_mapping().items()}
 
     def to_args(self) -> list[str]:
         """CLI arguments (``--init-scale=1.0 ...``) that rebuild this configuration."""
@@ -309,11 +309,12 @@ _DATA_FIELDS = ("data", "points", "data_noise", "data_seed", "inputs", "targets"
 _TABLES = ("inputs", "targets")
 
 
-def _format(value: Any) -> str:
+def query_text(value: Any) -> str:
+    """A setting's value as URL text: floats exact (repr), lists by commas, tables by ";" and ","."""
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, list) and value and isinstance(value[0], list):
-        return ";".join(",".join(_format(float(v)) for v in row) for row in value)
+        return ";".join(",".join(query_text(float(v)) for v in row) for row in value)
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
     return str(value)
@@ -344,13 +345,13 @@ def _check_network(c: Config) -> None:
     if c.layers[0] != data.n_inputs:
         raise ConfigError(
             "layers",
-            f"{_format(list(c.layers))} starts with {c.layers[0]} inputs but {name} has {data.n_inputs} "
+            f"{query_text(list(c.layers))} starts with {c.layers[0]} inputs but {name} has {data.n_inputs} "
             f"input columns; the first size must be {data.n_inputs}.",
         )
     if c.layers[-1] != data.n_outputs:
         raise ConfigError(
             "layers",
-            f"{_format(list(c.layers))} ends with {c.layers[-1]} outputs but {name} has {data.n_outputs} "
+            f"{query_text(list(c.layers))} ends with {c.layers[-1]} outputs but {name} has {data.n_outputs} "
             f"target columns; the last size must be {data.n_outputs}.",
         )
     if LOSSES[c.loss].needs_sigmoid_output:

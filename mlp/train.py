@@ -53,7 +53,7 @@ class Run:
     @property
     def iterations_run(self) -> int:
         """Steps taken; the weights of the last record are after this many steps."""
-        return len(self.loss_history) - 1
+        return max(len(self.loss_history) - 1, 0)
 
     @property
     def final_loss(self) -> float:

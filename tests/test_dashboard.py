@@ -22,6 +22,10 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
 def all_text(at: AppTest) -> str:
     return " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.error, *at.info])
 
@@ -80,7 +84,7 @@ def test_question_preset_restores_the_questions_run():
     at = fresh()
     at.selectbox(key="init").set_value("normal").run()
     at.text_input(key="layers").set_value("2,5,2").run()
-    at.button[0].click().run()
+    button(at, "The question's network").click().run()
     assert at.selectbox(key="init").value == "constant"
     assert at.text_input(key="layers").value == "2,3,3,2"
     assert metric(at, "First output") == "0.5993"
@@ -90,7 +94,7 @@ def test_new_seed_changes_only_the_seed():
     at = fresh()
     at.selectbox(key="init").set_value("normal").run()
     before = {k: at.session_state[k] for k in ("init", "init_scale", "lr", "layers", "seed")}
-    next(b for b in at.button if b.label == "New seed").click().run()
+    button(at, "New seed").click().run()
     after = {k: at.session_state[k] for k in before}
     assert after["seed"] != before["seed"]
     assert {k: v for k, v in after.items() if k != "seed"} == {k: v for k, v in before.items() if k != "seed"}

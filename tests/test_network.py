@@ -111,6 +111,41 @@ def test_gradient_check_detects_a_wrong_gradient(monkeypatch):
     assert mlp.gradient_check(weights, X, Y, epsilon=1e-5, floor=1e-3).max_relative_error > 0.1
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"data": "xor", "init": "normal", "optimizer": "adam", "lr": 0.05, "iterations": 3000},
+        {"data": "xor", "init": "normal", "activation": "leaky_relu", "iterations": 2000},
+        {"noise": 0.5, "iterations": 3000},
+    ],
+)
+def test_gradient_check_defaults_pass_on_trained_networks(values):
+    # Near convergence every gradient is tiny (~1e-6), and the central difference's rounding
+    # error (~1e-10) alone would make a relative error of 1e-4 with a floor of 1e-8: the dashboard
+    # (threshold 1e-5) would call correct gradients "DISAGREE". The defaults must not.
+    run = mlp.train(mlp.Config.from_mapping(values))
+    c = run.config
+    check = mlp.gradient_check(run.final_weights, run.inputs, run.targets, c.activation, c.output_activation, c.loss)
+    assert check.passed(1e-6), check.max_relative_error
+    assert max(np.max(np.abs(G)) for G in check.analytic) < 1e-2  # the gradients really are small
+
+
+def test_gradient_check_defaults_detect_a_wrong_gradient_on_a_trained_network(monkeypatch):
+    run = mlp.train(
+        mlp.Config.from_mapping({"data": "xor", "init": "normal", "activation": "tanh", "iterations": 2000})
+    )
+    tanh = mlp.ACTIVATIONS["tanh"]
+
+    def slope_off_by_one_percent(n, a, out):
+        tanh.slope(n, a, out)
+        out *= 1.01
+        return out
+
+    monkeypatch.setitem(mlp.ACTIVATIONS, "tanh", type(tanh)("tanh", tanh.value, slope_off_by_one_percent))
+    check = mlp.gradient_check(run.final_weights, run.inputs, run.targets, "tanh")
+    assert check.max_relative_error > 1e-5
+
+
 @pytest.mark.parametrize("layers", [(2, 3, 3, 2), (1, 1), (4, 7, 1, 5)])
 def test_network_weight_shapes_are_one_plus_n_l_by_n_next(layers):
     net = mlp.Network(layers, np.zeros((3, layers[0])), np.zeros((3, layers[-1])))

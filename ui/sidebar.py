@@ -1,7 +1,9 @@
 """The sidebar: each section draws its widgets and returns plain values keyed by setting name.
 
-Every widget's key is the configuration's name for it (``init_scale``), so the same names serve
-the URL, the JSON export and the CLI. :func:`sidebar` turns the values into a :class:`Config`.
+Every widget's key is the configuration's name for it (``init_scale``) and every widget is bound
+to the URL query parameter of that name, so the address bar always reproduces the current run
+(settings at their default are left out of it). :func:`sidebar` turns the values into a
+:class:`Config`; :func:`check_link` vets a link's parameters before any widget reads them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from mlp import ACTIVATIONS, DATASETS, INITIALIZERS, LOSSES, OPTIMIZERS, Config, ConfigError, DataError, read_csv
-from mlp.config import MAX_ITERATIONS, MAX_ROWS
+from mlp.config import MAX_ITERATIONS, MAX_ROWS, PARSERS, query_text
 from mlp.data import GENERATED, Dataset
 
 DEFAULTS = Config()
@@ -44,11 +46,48 @@ def widget_defaults() -> dict[str, Any]:
     return values
 
 
+WIDGET_DEFAULTS = widget_defaults()
+TABLES = ("inputs", "targets")  # custom data travels in the URL too, but has no widget of its own
+
+
+def _bound(key: str) -> dict[str, Any]:
+    """Keyword arguments binding a widget to the setting ``key``: its default and its URL parameter."""
+    return {"key": key, "bind": "query-params", "value": WIDGET_DEFAULTS[key]}
+
+
+def _choice(key: str, options: list[str]) -> dict[str, Any]:
+    return {"key": key, "bind": "query-params", "index": options.index(WIDGET_DEFAULTS[key])}
+
+
+def check_link() -> list[str]:
+    """Vet the URL's query parameters once per session, before any widget reads them.
+
+    Unknown names and invalid values are removed (so the widget keeps its default) and each gives
+    one sentence for the user. Custom data (``inputs``, ``targets``) fills the editable table.
+    """
+    if st.session_state.get("link_checked"):
+        return []
+    st.session_state.link_checked = True
+    params = st.query_params
+    notes, values = [], {}
+    for key in list(params.keys()):
+        text = params.get(key, "")
+        if key not in PARSERS:
+            notes.append(f"The link's '{key[:40]}' is not a setting and was ignored.")
+            del params[key]
+            continue
+        try:
+            values[key] = PARSERS[key](key, text)
+        except ConfigError as error:
+            notes.append(f"The link's {error} The default is used instead.")
+            del params[key]
+    if values.get("inputs") and values.get("targets"):
+        st.session_state.custom_table = table_of(Dataset(np.array(values["inputs"]), np.array(values["targets"])))
+    return notes
+
+
 def init_state() -> None:
-    """Give every widget key its default once per session."""
-    for key, value in widget_defaults().items():
-        if key not in st.session_state:
-            st.session_state[key] = value
+    """Session values that are not widgets: the editable custom table."""
     if "custom_table" not in st.session_state:
         st.session_state.custom_table = table_of(DEFAULTS.dataset)
 
@@ -96,7 +135,8 @@ def _current_dataset() -> Dataset | None:
             return dataset_from_table(s.custom_table)
         except DataError:
             return None
-    return DATASETS[s.data](int(s.points), float(s.data_noise), int(s.data_seed))
+    generator = {k: s.get(k, WIDGET_DEFAULTS[k]) for k in ("points", "data_noise", "data_seed")}
+    return DATASETS[s.data](int(generator["points"]), float(generator["data_noise"]), int(generator["data_seed"]))
 
 
 def _new_seed() -> None:
@@ -104,23 +144,31 @@ def _new_seed() -> None:
 
 
 def _question_preset() -> None:
-    for key, value in widget_defaults().items():
-        st.session_state[key] = value
+    """Every setting back to the question's run: widgets return to their defaults."""
+    for key, value in WIDGET_DEFAULTS.items():
+        if key in st.session_state:  # a bound widget follows its session value (and the URL follows it)
+            st.session_state[key] = value
 
 
 def data_section() -> dict[str, Any]:
     """Data set choice, generator settings, and the custom table with its CSV upload."""
     st.sidebar.header("Data")
+    names = list(DATA_LABELS)
     name = st.sidebar.selectbox(
-        "Data set", list(DATA_LABELS), format_func=DATA_LABELS.get, key="data", on_change=_follow_data
+        "Data set", names, format_func=DATA_LABELS.get, on_change=_follow_data, **_choice("data", names)
     )
     values: dict[str, Any] = {"data": name}
     if name in GENERATED:
-        values["points"] = st.sidebar.number_input("Points", 4, MAX_ROWS, step=10, key="points")
-        values["data_noise"] = st.sidebar.number_input("Noise", 0.0, 1.0, step=0.05, key="data_noise")
-        values["data_seed"] = st.sidebar.number_input("Data seed", 0, 2**32 - 1, key="data_seed")
+        values["points"] = st.sidebar.number_input("Points", 4, MAX_ROWS, step=10, **_bound("points"))
+        values["data_noise"] = st.sidebar.number_input("Noise", 0.0, 1.0, step=0.05, **_bound("data_noise"))
+        values["data_seed"] = st.sidebar.number_input("Data seed", 0, 2**32 - 1, **_bound("data_seed"))
     if name == "custom":
         values.update(custom_data())
+    for key in TABLES:  # the link carries the custom table while it is in use
+        if key in values:
+            st.query_params[key] = query_text(values[key])
+        else:
+            st.query_params.pop(key, None)
     return values
 
 
@@ -149,27 +197,35 @@ def network_section() -> dict[str, Any]:
     st.sidebar.header("Network")
     return {
         "layers": st.sidebar.text_input(
-            "Layer sizes, input first", key="layers", help="e.g. 2,3,3,2; the first and last follow the data"
+            "Layer sizes, input first", help="e.g. 2,3,3,2; the first and last follow the data", **_bound("layers")
         ),
-        "activation": st.sidebar.selectbox("Hidden activation", list(ACTIVATIONS), key="activation"),
-        "output_activation": st.sidebar.selectbox("Output activation", list(ACTIVATIONS), key="output_activation"),
-        "loss": st.sidebar.selectbox("Cost", list(LOSSES), key="loss"),
+        "activation": st.sidebar.selectbox(
+            "Hidden activation", list(ACTIVATIONS), **_choice("activation", list(ACTIVATIONS))
+        ),
+        "output_activation": st.sidebar.selectbox(
+            "Output activation", list(ACTIVATIONS), **_choice("output_activation", list(ACTIVATIONS))
+        ),
+        "loss": st.sidebar.selectbox("Cost", list(LOSSES), **_choice("loss", list(LOSSES))),
     }
 
 
 def init_section() -> dict[str, Any]:
     st.sidebar.header("Initialization")
-    method = st.sidebar.selectbox("Method", list(INITIALIZERS), key="init")
+    method = st.sidebar.selectbox("Method", list(INITIALIZERS), **_choice("init", list(INITIALIZERS)))
     values = {
         "init": method,
-        "init_scale": st.sidebar.number_input(SCALE_LABELS[method], step=0.1, format="%g", key="init_scale"),
+        "init_scale": st.sidebar.number_input(SCALE_LABELS[method], step=0.1, format="%g", **_bound("init_scale")),
         "noise": st.sidebar.number_input(
-            "Noise (std added to every weight)", 0.0, step=0.01, format="%g", key="noise",
+            "Noise (std added to every weight)",
+            0.0,
+            step=0.01,
+            format="%g",
+            **_bound("noise"),
             help="Any noise > 0 makes the neurons different: the symmetry-breaking experiment",
         ),
     }
     seed_col, button_col = st.sidebar.columns([3, 2], vertical_alignment="bottom")
-    values["seed"] = seed_col.number_input("Random seed", 0, 2**32 - 1, key="seed")
+    values["seed"] = seed_col.number_input("Random seed", 0, 2**32 - 1, **_bound("seed"))
     button_col.button("New seed", on_click=_new_seed, help="Draw another seed; nothing else changes")
     return values
 
@@ -177,10 +233,10 @@ def init_section() -> dict[str, Any]:
 def training_section() -> dict[str, Any]:
     st.sidebar.header("Training")
     return {
-        "optimizer": st.sidebar.selectbox("Optimizer", list(OPTIMIZERS), key="optimizer"),
-        "lr": st.sidebar.number_input("Learning rate", step=0.1, format="%g", key="lr"),
-        "iterations": st.sidebar.number_input("Iterations", 0, MAX_ITERATIONS, step=500, key="iterations"),
-        "snapshots": st.sidebar.number_input("Snapshots kept", 2, 1000, step=10, key="snapshots"),
+        "optimizer": st.sidebar.selectbox("Optimizer", list(OPTIMIZERS), **_choice("optimizer", list(OPTIMIZERS))),
+        "lr": st.sidebar.number_input("Learning rate", step=0.1, format="%g", **_bound("lr")),
+        "iterations": st.sidebar.number_input("Iterations", 0, MAX_ITERATIONS, step=500, **_bound("iterations")),
+        "snapshots": st.sidebar.number_input("Snapshots kept", 2, 1000, step=10, **_bound("snapshots")),
     }
 
 
@@ -188,7 +244,10 @@ def sidebar() -> Config:
     """Draw the whole sidebar and return its configuration (ConfigError / DataError if invalid)."""
     init_state()
     st.sidebar.button(
-        "The question's network", on_click=_question_preset, type="primary", width="stretch",
+        "The question's network",
+        on_click=_question_preset,
+        type="primary",
+        width="stretch",
         help="2-3-3-2 sigmoid network, every weight and bias 1, lr 0.5, 1,000 iterations",
     )
     values: dict[str, Any] = {}

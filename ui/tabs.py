@@ -107,8 +107,10 @@ def maths(run: Run) -> None:
             st.dataframe(frames.step_table(step).style.format("{:.7f}"), width="content")
     st.subheader("Gradient check")
     if run.config.n_params > GRADIENT_CHECK_MAX_WEIGHTS:
-        st.info(f"Skipped: the check needs two forward passes per weight, and this network has "
-                f"{run.config.n_params:,} (at most {GRADIENT_CHECK_MAX_WEIGHTS:,}).")
+        st.info(
+            f"Skipped: the check needs two forward passes per weight, and this network has "
+            f"{run.config.n_params:,} (at most {GRADIENT_CHECK_MAX_WEIGHTS:,})."
+        )
         return
     error = _gradient_check(run, (run.config, s), s)
     verdict = "agree" if error < 1e-5 else "DISAGREE" if np.isfinite(error) else "cannot be compared (non-finite)"
