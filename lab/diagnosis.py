@@ -92,3 +92,20 @@ def diagnose(run: Run) -> list[str]:
     if len(kept) == 0:
         return sentences
     return sentences + [_layer_sentence(run, l, kept) for l in range(1, hidden + 1)] + [_cause(run)]
+
+
+def headline(run: Run) -> str | None:
+    """The lesson in one sentence when a hidden layer is symmetric at the end: what the network acts as."""
+    widths = run.config.layers[1:-1]
+    kept = _finite_snapshots(run)
+    if not widths or len(kept) == 0:
+        return None
+    distinct = tuple(int(d) for d in run.distinct_neurons[kept[-1]])
+    if distinct == tuple(widths):
+        return None
+    size = "-".join(map(str, run.config.layers))
+    acts = "-".join(map(str, (run.config.layers[0], *distinct, run.config.layers[-1])))
+    return (
+        f"The hidden neurons are clones: this {size} network computes only what a {acts} network can, because "
+        f"{WHY}. A random initialization or noise > 0 in the sidebar breaks the symmetry."
+    )

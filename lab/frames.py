@@ -61,13 +61,15 @@ def loss_frame(runs: Mapping[str, Run], max_points: int = 1500) -> pd.DataFrame:
 
 
 def outputs_frame(runs: Mapping[str, Run]) -> pd.DataFrame:
-    """Columns run, observation, neuron, output, target, error (output - target); non-finite outputs NaN."""
+    """Columns run, observation, neuron, initial (a^L at iteration 0), output (final a^L), target,
+    error (output - target); non-finite values NaN."""
     frames = []
     for name, run in runs.items():
         df = _long(_finite(run.outputs), "observation", "neuron", "output")
         target = run.targets.ravel()
-        frames.append(df.assign(run=name, target=target, error=df["output"] - target))
-    return _stack(frames, ["run", "observation", "neuron", "output", "target", "error"])
+        initial = _finite(_network(run, 0, run.inputs)[-1]).ravel()
+        frames.append(df.assign(run=name, initial=initial, target=target, error=df["output"] - target))
+    return _stack(frames, ["run", "observation", "neuron", "initial", "output", "target", "error"])
 
 
 def matrix_frame(M: np.ndarray, layer: int) -> pd.DataFrame:

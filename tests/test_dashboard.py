@@ -50,8 +50,10 @@ def test_default_page_shows_the_questions_run(default_page):
 
 
 def test_default_page_shows_the_questions_first_outputs(default_page):
+    outputs = next(df.value for df in default_page.dataframe if "a^L at 0" in df.value.columns)
+    assert round(float(outputs["a^L at 0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
     a3 = next(df.value for df in default_page.dataframe if "a^3_0" in df.value.columns and len(df.value) == 2)
-    assert round(float(a3["a^3_0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
+    assert round(float(a3["a^3_0"].iloc[0]), 4) == 0.9807  # the same, in the Backprop maths tab
 
 
 def test_default_page_renders_every_tab(default_page):

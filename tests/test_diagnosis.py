@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import mlp
-from lab.diagnosis import diagnose, status_sentence
+from lab.diagnosis import diagnose, headline, status_sentence
 
 WHY = "neurons that start equal get equal gradients"
 
@@ -94,3 +94,10 @@ def test_diagnose_one_neuron_layer_cannot_be_symmetric():
 
 def test_status_sentence_finished_run(default_run):
     assert status_sentence(default_run) == "Finished 1,000 iterations; final cost 0.4002 (sse)."
+
+
+def test_headline_names_the_network_the_clones_act_as():
+    text = headline(mlp.train(mlp.Config(iterations=10)))
+    assert "this 2-3-3-2 network computes only what a 2-1-1-2 network can" in text
+    assert "equal gradients" in text
+    assert headline(mlp.train(mlp.Config(init="normal", iterations=10))) is None

@@ -52,8 +52,10 @@ def test_loss_frame_diverged_run_stops_before_divergence(diverged_run):
 
 def test_outputs_frame_values_after_1000_iterations(default_run):
     df = frames.outputs_frame({"a": default_run})
-    assert list(df.columns) == ["run", "observation", "neuron", "output", "target", "error"]
+    assert list(df.columns) == ["run", "observation", "neuron", "initial", "output", "target", "error"]
     assert df[["observation", "neuron"]].values.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    # The question's a^3 at iteration 0, every weight 1.
+    np.testing.assert_allclose(df["initial"], [0.98069073, 0.98069073, 0.98038645, 0.98038645], atol=1e-8)
     np.testing.assert_allclose(df["output"].iloc[0], 0.59927057, atol=1e-7)
     np.testing.assert_allclose(df["output"], np.ravel(OUTPUTS_AFTER_1000), atol=1e-7)
     np.testing.assert_allclose(df["target"], [0.2, 0.4, 1.0, 0.0], atol=0)

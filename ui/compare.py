@@ -86,7 +86,7 @@ def _set_up_lesson() -> None:
 
 def share(run: Run) -> None:
     """Keep, download and upload runs: the row of buttons under the header."""
-    keep_col, lesson_col, json_col, loss_col, out_col = st.columns(5, vertical_alignment="center")
+    keep_col, lesson_col, json_col, loss_col, out_col = st.columns([2, 3, 2, 2, 2], vertical_alignment="center")
     if keep_col.button("Keep this run", help=f"Keep it for the Compare tab (at most {MAX_KEPT})"):
         st.toast(keep(run.config))
     lesson_col.button(
@@ -109,7 +109,9 @@ def share(run: Run) -> None:
 
 def upload() -> None:
     """A JSON run file added to the kept runs, validated and size-limited."""
-    file = st.file_uploader("Add a run from a JSON file", type=["json"], key="run_upload")
+    file = st.file_uploader(
+        "Add a run from a JSON file", type=["json"], key="run_upload", max_upload_size=MAX_UPLOAD_BYTES // 1_000_000
+    )
     if file is None or st.session_state.get("run_upload_seen") == file.file_id:
         return
     st.session_state.run_upload_seen = file.file_id

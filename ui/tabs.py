@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from lab import charts, frames
-from lab.diagnosis import diagnose, status_sentence
+from lab.diagnosis import diagnose, headline, status_sentence
 from mlp import Run
 from mlp.gradcheck import gradient_check
 
@@ -17,6 +17,9 @@ def header(run: Run) -> None:
     """Status in words and the headline figures."""
     if run.status == "diverged":
         st.error(status_sentence(run), icon="⚠️")
+    lesson = headline(run)
+    if lesson:
+        st.info(lesson, icon=":material/content_copy:")
     c = run.config
     cols = st.columns(4)
     cols[0].metric("Final cost", f"{run.final_loss:.4g}", help=f"{c.loss} after {run.iterations_run:,} iterations")
@@ -48,7 +51,8 @@ def results(run: Run) -> None:
     with left:
         st.altair_chart(charts.outputs_chart(outputs), width="stretch")
     with right:
-        table = outputs.drop(columns="run").rename(columns={"output": "output a^L", "target": "target y"})
+        last = f"a^L at {run.iterations_run:,}"
+        table = outputs.drop(columns="run").rename(columns={"initial": "a^L at 0", "output": last, "target": "target y"})
         st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
     log_scale = st.toggle("Log scale", value=True, key="loss_log")
     st.altair_chart(charts.loss_chart(frames.loss_frame({"run": run}), log_scale=log_scale), width="stretch")
