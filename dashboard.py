@@ -9,7 +9,7 @@ import streamlit as st
 
 from mlp import ConfigError, DataError
 from ui import compare, tabs
-from ui.runs import train_with_progress
+from ui.runs import trained
 from ui.sidebar import check_link, sidebar
 from ui.text import plain
 
@@ -29,22 +29,20 @@ def main() -> None:
     except (ConfigError, DataError) as error:
         st.error(plain(str(error)))
         return
-    run = train_with_progress(config)
+    run = trained(config)
     tabs.header(run)
     compare.share(run)
-    results, weights, symmetry, maths, comparison = st.tabs(
-        ["Results", "Weights", "Symmetry", "Backprop maths", "Compare"]
-    )
-    with results:
-        tabs.results(run)
-    with weights:
-        tabs.weights(run)
-    with symmetry:
-        tabs.symmetry(run)
-    with maths:
-        tabs.maths(run)
-    with comparison:
-        compare.compare(config)
-
+    # Only the open tab runs (on_change="rerun"), and the open tab is part of the link.
+    pages = {
+        "Results": tabs.results,
+        "Weights": tabs.weights,
+        "Symmetry": tabs.symmetry,
+        "Backprop maths": tabs.maths,
+        "Compare": lambda run: compare.compare(run.config),
+    }
+    for tab, draw in zip(st.tabs(list(pages), key="tab", on_change="rerun", bind="query-params"), pages.values()):
+        if tab.open:
+            with tab:
+                draw(run)
 
 main()

@@ -9,7 +9,8 @@ activation and receive the same gradient, so gradient descent keeps them equal f
 layer's scale is the root mean square of all its entries, ``s = sqrt(mean(V^2))``.
 
 - distinct neurons: the number of groups left after joining every pair with
-  ``max_k |v_ik - v_jk| <= tol * s`` (transitively);
+  ``||v_i - v_j||_2 / sqrt(d) <= tol * s`` (transitively), i.e. whose RMS difference is at most
+  ``tol`` of the layer's scale;
 - symmetry gap: ``min_{i<j} ||v_i - v_j||_2 / (sqrt(d) * s)``, the smallest root-mean-square
   difference between two neurons relative to the layer's scale. It is exactly 0 while two
   neurons are clones, and NaN for a layer of one neuron (no pair to compare).
@@ -39,27 +40,55 @@ class Symmetry:
     gap: np.ndarray
 
 
+def _squared_distances(V: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """``||v_i - v_j||^2`` for a stack ``V`` ``(S, n, d)``, shape ``(S, n, n)``; exactly 0 between clones.
+
+    The Gram form ``|v_i|^2 + |v_j|^2 - 2 v_i.v_j`` costs one matrix product instead of an
+    ``(S, n, n, d)`` array of differences. On vectors centred on their mean its rounding is
+    relative to how far apart the neurons are, not to their size, so 1e-9 differences still show;
+    and in the snapshots with a pair closer than ``limit`` ``(S,)``, bitwise-equal neurons (clones)
+    are found exactly (np.unique) and set 0 apart.
+    """
+    V = V - V.mean(axis=1, keepdims=True)  # distances do not change; rounding shrinks with the spread
+    norms = np.einsum("snd,snd->sn", V, V)
+    D2 = np.maximum(norms[:, :, None] + norms[:, None, :] - 2.0 * (V @ V.transpose(0, 2, 1)), 0.0)
+    for s in np.flatnonzero(np.min(_off_diagonal(D2), axis=(1, 2)) <= limit):
+        group = np.unique(V[s], axis=0, return_inverse=True)[1].reshape(-1)
+        D2[s][group[:, None] == group[None, :]] = 0.0
+    return D2
+
+
+def _off_diagonal(D2: np.ndarray) -> np.ndarray:
+    """``D2`` with infinity on each diagonal, so minima run over pairs of different neurons."""
+    return np.where(np.eye(D2.shape[1], dtype=bool), np.inf, D2)
+
+
+def _components(same: np.ndarray) -> np.ndarray:
+    """Connected components of the graphs ``same`` ``(S, n, n)``: each neuron's lowest-numbered peer."""
+    S, n, _ = same.shape
+    labels = np.broadcast_to(np.arange(n), (S, n))
+    while True:  # every neuron takes the lowest label among its peers, until nothing changes
+        new = np.min(np.where(same, labels[:, None, :], n), axis=2)
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
+
+
 def _measure(V: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     """Distinct counts and gaps for a stack ``V`` of shape ``(S, n, d)``; returns two ``(S,)``."""
     S, n, d = V.shape
+    if n < 2:
+        return np.ones(S, dtype=int), np.full(S, np.nan)
     # Both metrics are scale-free: divide each snapshot by its largest |weight|, so the squares
     # of a diverging run's huge (finite) weights cannot overflow.
     peak = np.max(np.abs(V), axis=(1, 2), keepdims=True)
     V = V / np.where(np.isfinite(peak) & (peak > 0), peak, 1.0)
     scale = np.sqrt(np.mean(V * V, axis=(1, 2)))
-    diff = V[:, :, None, :] - V[:, None, :, :]  # (S, n, n, d)
-    same = np.max(np.abs(diff), axis=3) <= (tolerance * scale)[:, None, None]
-    # Groups are the connected components of `same`: square the reachability matrix until stable.
-    reach = same.astype(np.int32)
-    for _ in range(max(1, int(np.ceil(np.log2(max(n, 2)))))):
-        reach = np.minimum(reach @ reach, 1)
-    # A group is counted once, at its lowest-numbered neuron.
-    distinct = np.sum(np.argmax(reach, axis=2) == np.arange(n), axis=1)
-    if n < 2:
-        return distinct, np.full(S, np.nan)
-    squared = np.sum(diff * diff, axis=3)
-    upper = np.triu_indices(n, k=1)
-    smallest = np.min(squared[:, upper[0], upper[1]], axis=1)
+    limit = d * (tolerance * scale) ** 2
+    D2 = _squared_distances(V, limit)
+    same = D2 <= limit[:, None, None]  # noqa: SIM300
+    distinct = np.sum(_components(same) == np.arange(n), axis=1)  # each group counted at its lowest neuron
+    smallest = np.min(_off_diagonal(D2), axis=(1, 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         gap = np.where(scale > 0, np.sqrt(smallest / d) / scale, 0.0)
     return distinct, gap
@@ -67,7 +96,7 @@ def _measure(V: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _measure_all(stack: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     S, n, d = stack.shape
-    step = max(1, _CHUNK_VALUES // max(1, n * n * d))
+    step = max(1, _CHUNK_VALUES // max(1, n * max(n, d)))
     parts = [_measure(stack[i : i + step], tolerance) for i in range(0, S, step)]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 

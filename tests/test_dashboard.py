@@ -22,6 +22,14 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Switch tabs as a click does: only the open tab's content runs."""
+    at.session_state["tab"] = label
+    at.run()
+    assert not at.exception
+    return at
+
+
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -46,26 +54,45 @@ def test_default_page_shows_the_questions_run(default_page):
     at = default_page
     assert metric(at, "First output") == "0.5993"  # after 1,000 iterations, as the question printed
     assert metric(at, "Distinct hidden neurons") == "1/3 · 1/3"
-    assert "clones at every iteration" in all_text(at)
+    assert "computes only what a 2-1-1-2 network can" in " ".join(i.value for i in at.info)
 
 
 def test_default_page_shows_the_questions_first_outputs(default_page):
     outputs = next(df.value for df in default_page.dataframe if "a^L at 0" in df.value.columns)
     assert round(float(outputs["a^L at 0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
-    a3 = next(df.value for df in default_page.dataframe if "a^3_0" in df.value.columns and len(df.value) == 2)
-    assert round(float(a3["a^3_0"].iloc[0]), 4) == 0.9807  # the same, in the Backprop maths tab
 
 
-def test_default_page_renders_every_tab(default_page):
-    labels = [t.label for t in default_page.tabs]
-    assert labels[:4] == ["Results", "Weights", "Symmetry", "Backprop maths"]
-    for tab in default_page.tabs[:4]:
-        assert len(tab.children) > 0, tab.label
-    assert len(default_page.latex) >= 10  # every matrix of one iteration is named in LaTeX
+def test_every_tab_renders():
+    at = fresh()
+    assert [t.label for t in at.tabs] == ["Results", "Weights", "Symmetry", "Backprop maths", "Compare"]
+    for label in ["Results", "Weights", "Symmetry", "Backprop maths", "Compare"]:
+        open_tab(at, label)
+        shown = next(t for t in at.tabs if t.label == label)
+        assert len(shown.children) > 0, label
+        assert not at.error, label
 
 
-def test_gradient_check_agrees_on_default_page(default_page):
-    assert "agree:" in all_text(default_page)
+def test_symmetry_tab_says_the_layers_are_clones():
+    at = open_tab(fresh(), "Symmetry")
+    assert "clones at every iteration" in all_text(at)
+    assert "equal gradients" in all_text(at)
+
+
+def test_maths_tab_writes_the_questions_matrices_and_checks_gradients():
+    at = open_tab(fresh(), "Backprop maths")
+    assert len(at.latex) >= 10  # every matrix of one iteration is named in LaTeX
+    a3 = next(df.value for df in at.dataframe if "a^3_0" in df.value.columns and len(df.value) == 2)
+    assert round(float(a3["a^3_0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
+    assert "agree:" in all_text(at)
+
+
+def test_slow_run_from_the_cache_renders_again():
+    # A run slow enough to show a progress bar, trained, left, and served again from the cache.
+    at = fresh()
+    for iterations in (40_000, 1_000, 40_000):
+        at.number_input(key="iterations").set_value(iterations).run()
+        assert not at.exception
+    assert metric(at, "Distinct hidden neurons") == "1/3 · 1/3"
 
 
 @pytest.mark.parametrize("method", ["uniform", "normal", "xavier", "he"])

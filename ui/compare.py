@@ -12,11 +12,11 @@ from lab import charts, frames
 from mlp import Config, ConfigError, Run
 from mlp.export import run_to_dict
 from ui.runs import trained
+from ui.sidebar import MAX_UPLOAD_BYTES
 from ui.text import plain
 
 MAX_KEPT = 8
 MAX_COMPARED = 4
-MAX_UPLOAD_BYTES = 5_000_000
 CURRENT = "current"
 
 

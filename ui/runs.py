@@ -9,22 +9,27 @@ import streamlit as st
 from mlp import Config, Run, train
 
 PROGRESS_AFTER_SECONDS = 0.5
+PROGRESS_EVERY_SECONDS = 0.1
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def trained(config: Config, _progress=None) -> Run:
-    """The run of ``config``; identical configurations come from the cache, for every session."""
-    return train(config, progress=_progress)
+def trained(config: Config) -> Run:
+    """The run of ``config``; identical configurations come from the cache, for every session.
 
-
-def train_with_progress(config: Config) -> Run:
-    """Train, showing a progress bar once training has taken more than half a second."""
-    slot, started = st.empty(), time.perf_counter()
+    Training that takes more than half a second shows a progress bar, drawn and removed inside
+    this function: Streamlit replays a cached function's elements on a cache hit, and these end
+    removed, so a hit shows nothing.
+    """
+    slot = st.empty()
+    started = shown = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
-        if time.perf_counter() - started > PROGRESS_AFTER_SECONDS:
+        nonlocal shown
+        now = time.perf_counter()
+        if now - started > PROGRESS_AFTER_SECONDS and now - shown > PROGRESS_EVERY_SECONDS:
+            shown = now
             slot.progress(done / max(total, 1), text=f"Training: iteration {done:,} of {total:,}")
 
-    run = trained(config, progress)
+    run = train(config, progress=progress)
     slot.empty()
     return run

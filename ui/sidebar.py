@@ -48,6 +48,7 @@ def widget_defaults() -> dict[str, Any]:
 
 WIDGET_DEFAULTS = widget_defaults()
 TABLES = ("inputs", "targets")  # custom data travels in the URL too, but has no widget of its own
+PAGE_PARAMS = ("tab",)  # parameters of the page itself, not of the run
 
 
 def _bound(key: str) -> dict[str, Any]:
@@ -72,6 +73,8 @@ def check_link() -> list[str]:
     notes, values = [], {}
     for key in list(params.keys()):
         text = params.get(key, "")
+        if key in PAGE_PARAMS:
+            continue
         if key not in PARSERS:
             notes.append(f"The link's '{key[:40]}' is not a setting and was ignored.")
             del params[key]

@@ -47,12 +47,12 @@ def results(run: Run) -> None:
     """Outputs against targets, the loss curve and, for 2-D inputs, the output over the input plane."""
     st.markdown(status_sentence(run))
     outputs = frames.outputs_frame({"run": run})
-    left, right = st.columns([3, 2])
+    left, right = st.columns(2)
     with left:
         st.altair_chart(charts.outputs_chart(outputs), width="stretch")
     with right:
-        last = f"a^L at {run.iterations_run:,}"
-        table = outputs.drop(columns="run").rename(columns={"initial": "a^L at 0", "output": last, "target": "target y"})
+        names = {"initial": "a^L at 0", "output": f"a^L at {run.iterations_run:,}", "target": "target y"}
+        table = outputs.drop(columns="run").rename(columns=names)
         st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
     log_scale = st.toggle("Log scale", value=True, key="loss_log")
     st.altair_chart(charts.loss_chart(frames.loss_frame({"run": run}), log_scale=log_scale), width="stretch")
@@ -85,7 +85,7 @@ def symmetry(run: Run) -> None:
     for sentence in diagnose(run):
         st.markdown(f"- {sentence}")
     if run.config.layers[1:-1]:
-        st.altair_chart(charts.symmetry_chart(frames.symmetry_frame({"run": run})), width="stretch")
+        st.altair_chart(charts.symmetry_chart(frames.symmetry_frame({"run": run})), width="content")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -1,0 +1,116 @@
+"""Dashboard speed as a learner feels it: a real server, a real browser, every chart drawn.
+
+    python -m benchmarks.dashboard [--repeats 5]
+
+The question's network at 10,000 iterations (``?iterations=10000``; set through the sidebar if the
+link does not set it). Each figure runs from the action (navigation, or a widget change committed
+with Enter) to the rerun finished in the browser and the last chart painted, in the page's clock
+(see benchmarks/harness.py). Three figures:
+
+- cold page load: a new browser session opens the link (the first one after the server starts is
+  printed on its own: it imports the libraries and trains);
+- new run: the initial weight value (``init_scale``) changes to a value not used before, so the server trains;
+- cached run: it goes back to a value already used, so the run comes from the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+
+from benchmarks import harness
+
+ITERATIONS = 10_000
+TARGETS = {"new run": 1.5, "cached run": 0.75}
+
+
+def field(page, key: str):
+    """The input of the widget with key ``key`` (the setting's name: ``iterations``, ``init_scale``)."""
+    return harness.keyed(page, key).locator("input")
+
+
+def setter(key: str, value: float):
+    """The change "type ``value`` into widget ``key`` and press Enter", for harness.measure_change."""
+    return lambda page: harness.commit(field(page, key), value)
+
+
+def iterations_shown(page) -> int:
+    return int(float(field(page, "iterations").input_value().replace(",", "")))
+
+
+def ensure_iterations(page) -> str:
+    """Make the page's run use ITERATIONS; say how it was set."""
+    if iterations_shown(page) == ITERATIONS:
+        return f"set by ?iterations={ITERATIONS}"
+    harness.measure_change(page, setter("iterations", ITERATIONS))
+    if iterations_shown(page) != ITERATIONS:
+        raise RuntimeError(f"could not set Iterations to {ITERATIONS}")
+    return "set through the sidebar: the link did not set it"
+
+
+def cold_loads(chromium, url: str, repeats: int) -> tuple[harness.Phases, list[harness.Phases], str]:
+    """The server's first page, then ``repeats`` new sessions; and how the iterations were set."""
+    phases, how = [], ""
+    for _ in range(repeats + 1):
+        page = harness.open_app(chromium, url, timeout=120)
+        phases.append(harness.load_phases(page))
+        how = "?iterations honoured" if iterations_shown(page) == ITERATIONS else "?iterations IGNORED"
+        page.context.close()
+    return phases[0], phases[1:], how
+
+
+def changes(page, repeats: int) -> dict[str, list[harness.Phases]]:
+    """Alternate a new init value (trains) and the previous one (cached); each change alters the charts."""
+    times: dict[str, list[harness.Phases]] = {"new run": [], "cached run": []}
+    used = [float(field(page, "init_scale").input_value())]
+    for i in range(repeats):
+        fresh = round(used[0] + 0.01 * (i + 1), 2)
+        for kind, value in (("new run", fresh), ("cached run", used[-1])):
+            cost = harness.metric(page, "Final cost")
+            times[kind].append(harness.measure_change_phases(page, setter("init_scale", value)))
+            if harness.metric(page, "Final cost") == cost:
+                print(f"  note: the final cost did not change for init value {value}")
+        used.append(fresh)
+    return times
+
+
+def row(name: str, phases: list[harness.Phases]) -> str:
+    totals = [p.total for p in phases]
+    target = TARGETS.get(name)
+    verdict = "" if target is None else "ok" if statistics.median(totals) < target else "MISSED"
+    parts = " / ".join(f"{statistics.median(getattr(p, f) for p in phases):.2f}" for f in ("to_run", "run", "draw"))
+    goal = f"< {target:g} s" if target else "-"
+    return (f"  {name:<22} {statistics.median(totals):7.2f} s {min(totals):7.2f} s   {goal:>8} {verdict:<6}"
+            f"   {parts}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--root", default=str(harness.ROOT), help="the checkout to serve (default: this one)")
+    args = parser.parse_args()
+
+    try:
+        with harness.serve(root=args.root) as base, harness.browser() as chromium:
+            url = f"{base}/?iterations={ITERATIONS}"
+            first, loads, how_link = cold_loads(chromium, url, args.repeats)
+            page = harness.open_app(chromium, url, timeout=120)
+            how = ensure_iterations(page)
+            timed = changes(page, args.repeats)
+            page.context.close()
+    except RuntimeError as error:  # the app showed an exception or an error instead of its charts
+        sys.exit(f"benchmark FAILED: {str(error)[:1500]}")
+
+    print(f"Backprop Lab in headless Chromium: the question's network, {ITERATIONS:,} iterations ({how}; "
+          f"cold loads: {how_link}), {args.repeats} repeats")
+    print(f"  {'':<22} {'median':>9} {'best':>9}   {'target':>8} {'':<6}   to run / run / draw (median s)")
+    print(row("first load (server)", [first]))
+    print(row("cold page load", loads))
+    for name, phases in timed.items():
+        print(row(name, phases))
+    print("to run: action -> script starts; run: script running as the page sees it; draw: run end -> last chart")
+
+
+if __name__ == "__main__":
+    main()
