@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mlp import ConfigError, DataError
-from ui import compare, tabs
+from ui import compare, sweep, tabs
 from ui.runs import trained
 from ui.sidebar import check_link, sidebar
 from ui.text import plain
@@ -39,6 +39,7 @@ def main() -> None:
         "Symmetry": tabs.symmetry,
         "Backprop maths": tabs.maths,
         "Compare": lambda run: compare.compare(run.config),
+        "Sweep": lambda run: sweep.sweep_tab(run.config),
     }
     for tab, draw in zip(st.tabs(list(pages), key="tab", on_change="rerun", bind="query-params"), pages.values()):
         if tab.open:

@@ -53,9 +53,12 @@ def largest(base: Config, runs: int) -> SweepSpec:
 
 
 LARGEST = {
-    "question's 2-3-3-2, 512 runs": (Config(init="normal"), 512),
-    "2-8-1 on xor, 512 runs": (Config(data="xor", layers=(2, 8, 1), init="normal"), 512),
-    "2-16-16-1 on a 200-point circle, 64 runs": (Config(data="circle", layers=(2, 16, 16, 1), init="he"), 64),
+    "question's 2-3-3-2, 512 runs": (Config(init="normal", iterations=0), 512),
+    "2-8-1 on xor, 512 runs": (Config(data="xor", layers=(2, 8, 1), init="normal", iterations=0), 512),
+    "2-16-16-1 on a 200-point circle, 64 runs": (
+        Config(data="circle", layers=(2, 16, 16, 1), init="he", iterations=0),
+        64,
+    ),
 }
 
 
@@ -66,8 +69,10 @@ def compare(iterations: int, repeats: int) -> None:
     final = np.array([run.final_loss for run in runs])
     worst = np.max(np.abs(result.final_loss - final) / final)
     per_step = vectorised / (spec.n_runs * (iterations + 1)) * 1e6
-    print(f"{spec.n_runs} runs of the question's network (4 inits x 4 lrs x 16 seeds, gd), "
-          f"{iterations:,} iterations, best of {repeats}")
+    print(
+        f"{spec.n_runs} runs of the question's network (4 inits x 4 lrs x 16 seeds, gd), "
+        f"{iterations:,} iterations, best of {repeats}"
+    )
     print(f"  256 x mlp.train  {one_by_one:7.3f} s")
     print(f"  one sweep        {vectorised:7.3f} s   {per_step:5.2f} us per run and iteration")
     print(f"  speed-up         {one_by_one / vectorised:7.1f} x   (final losses agree to {worst:.1e} relative)")
@@ -85,15 +90,15 @@ def largest_allowed() -> None:
         print(f"  {name}, {spec.base.iterations:,} iterations: {took:5.2f} s, peak traced memory {peak / 1e6:6.1f} MB")
 
 
-CALIBRATION = [
-    (Config(), (1, 16, 128, 512)),
-    (Config(data="xor", layers=(2, 8, 1)), (16, 512)),
-    (Config(data="circle", layers=(2, 1, 1, 1)), (16, 512)),
-    (Config(data="circle", layers=(2, 8, 8, 1)), (1, 16, 128)),
-    (Config(data="circle", layers=(2, 32, 32, 1)), (4, 64)),
-    (Config(data="circle", layers=(2, 64, 64, 1)), (4, 16)),
-    (Config(data="spiral", points=1000, layers=(2, 16, 16, 16, 1)), (16,)),
-    (Config(data="xor", layers=(2, *[8] * 12, 1)), (16, 256)),
+CALIBRATION = [  # (network and data, numbers of runs); iterations are set by calibrate()
+    ({}, (1, 16, 128, 512)),
+    (dict(data="xor", layers=(2, 8, 1)), (16, 512)),
+    (dict(data="circle", layers=(2, 1, 1, 1)), (16, 512)),
+    (dict(data="circle", layers=(2, 8, 8, 1)), (1, 16, 128)),
+    (dict(data="circle", layers=(2, 32, 32, 1)), (4, 64)),
+    (dict(data="circle", layers=(2, 64, 64, 1)), (4, 16)),
+    (dict(data="spiral", points=1000, layers=(2, 16, 16, 16, 1)), (16,)),
+    (dict(data="xor", layers=(2, *[8] * 12, 1)), (16, 256)),
 ]
 
 
@@ -101,10 +106,12 @@ def calibrate() -> None:
     """Time per work unit of the training steps (two sweep lengths apart) and of the symmetry metrics."""
     print("training steps: ns per unit of sweep_work (best of 3)")
     costs = []
-    for base, sizes in CALIBRATION:
+    for settings, sizes in CALIBRATION:
+        base = Config(**settings, init="normal", iterations=0)
         for runs in sizes:
+
             def timed(iterations: int) -> float:
-                spec = SweepSpec(base.replace(init="normal", iterations=iterations), seeds=tuple(range(runs)))  # noqa: B023
+                spec = SweepSpec(base.replace(iterations=iterations), seeds=tuple(range(runs)))  # noqa: B023
                 return min(seconds(lambda: sweep(spec)) for _ in range(3))  # noqa: B023
 
             fixed = sweep_work(base.replace(iterations=0), runs)
@@ -114,8 +121,10 @@ def calibrate() -> None:
             n = min(most, max(10, int(0.5 / max((timed(10) - start) / 10, 1e-6))))  # about 0.5 s of steps
             step = (timed(n) - start) / n
             costs.append(step / units * 1e9)
-            print(f"  {'-'.join(map(str, base.layers)):>14} on {base.dataset.X.shape[0]:>4} observations, "
-                  f"{runs:>3} runs: {step * 1e6:8.0f} us a step, {costs[-1]:5.2f} ns a unit")
+            print(
+                f"  {'-'.join(map(str, base.layers)):>14} on {base.dataset.X.shape[0]:>4} observations, "
+                f"{runs:>3} runs: {step * 1e6:8.0f} us a step, {costs[-1]:5.2f} ns a unit"
+            )
     print(f"  min {min(costs):.2f}, median {np.median(costs):.2f}, max {max(costs):.2f} ns a unit")
     print(f"symmetry metrics: ns per unit (SYMMETRY_COST = {SYMMETRY_COST} units per neuron pair and entry)")
     rng = np.random.default_rng(0)

@@ -244,3 +244,32 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame) -> alt.Laye
     return alt.layer(surface, points).properties(
         width="container", height=380, title="Output a^L_0 over the inputs; points coloured by their target y_0"
     )
+
+
+SWEEP_SELECTION = "cell"  # name of the click selection on sweep heatmaps (the dashboard reads it)
+
+
+def sweep_heatmap(cells: pd.DataFrame, value: str, title: str, log_scale: bool = False) -> alt.LayerChart:
+    """Columns row, lr, cell, <value> (a sweep_cells frame) -> learning rate across, start and optimizer
+    down, coloured by ``value``; clicking a cell selects it (selection ``SWEEP_SELECTION``, field cell)."""
+    v = cells[value].astype(float)
+    finite = _finite(v)
+    low, high = (float(np.min(finite, initial=np.inf)), float(np.max(finite, initial=-np.inf)))
+    use_log = log_scale and low > 0
+    middle = np.sqrt(low * high) if use_log else (low + high) / 2
+    data = _cells(cells.assign(lr_text=cells["lr"].map("{:g}".format)), value, v < middle)
+    data.loc[~np.isfinite(v.to_numpy()), "label"] = "—"  # never reached, or every seed diverged
+    selection = alt.selection_point(name=SWEEP_SELECTION, fields=["cell"])
+    x = alt.X("lr_text:N", title="learning rate", sort=None, axis=alt.Axis(orient="top", labelAngle=0))
+    y = alt.Y("row:N", title=None, sort=None)
+    color = alt.Color(
+        f"{value}:Q", title=None, scale=alt.Scale(scheme=SEQUENTIAL, type="log" if use_log else "linear"),
+        legend=alt.Legend(gradientLength=120, format=".3~g"),
+    )
+    tooltip = [alt.Tooltip("cell:N", title="runs"), alt.Tooltip("runs:Q", title="seeds"), _exact(value)]
+    rows, cols = data["row"].nunique(), data["lr_text"].nunique()
+    grid = _grid(data, x, y, color, (rows, cols), rows * cols <= 4 * MAX_VALUE_CELLS, tooltip, WIDTH)
+    layers = [layer.add_params(selection) if i == 1 else layer for i, layer in enumerate(grid.layer)]
+    return alt.layer(*layers).properties(
+        title=title, width=grid.width, height=grid.height
+    ).encode(opacity=alt.when(selection).then(alt.value(1.0)).otherwise(alt.value(0.5)))

@@ -190,3 +190,38 @@ def run_names(configs: Sequence[Config]) -> list[str]:
         return [f"run {i + 1}" for i in range(len(configs))]
     names = [", ".join(f"{k}={_setting_text(c, k)}" for k in keys) for c in configs]
     return _unique([n if len(n) <= MAX_NAME else n[: MAX_NAME - 1] + "…" for n in names])
+
+
+def sweep_frame(records: Sequence[Mapping]) -> pd.DataFrame:
+    """One row per sweep run (``SweepResult.frame_records``) plus columns start (``normal 0.5``) and cell.
+
+    ``cell`` names the grid cell a run belongs to: its start, noise, optimizer and learning rate (the
+    runs of one cell differ by seed only).
+    """
+    df = pd.DataFrame(list(records))
+    start = df["init"] + " " + df["init_scale"].map("{:g}".format)
+    start = start.where(df["noise"] == 0, start + " + noise " + df["noise"].map("{:g}".format))
+    row = start + " · " + df["optimizer"]
+    return df.assign(start=start, row=row, cell=row + " · lr " + df["lr"].map("{:g}".format))
+
+
+def sweep_cells(runs: pd.DataFrame) -> pd.DataFrame:
+    """Columns row, lr, cell, runs, final_loss (median over seeds), distinct (fewest distinct hidden
+    neurons over seeds and layers, as a fraction of the layer widths' sum), reached (runs that reached the
+    threshold), iterations (median iterations to reach it among those, NaN if none)."""
+    distinct = [c for c in runs.columns if c.startswith("distinct_layer_")]
+    per_run = runs.assign(
+        distinct_total=runs[distinct].sum(axis=1) if distinct else 0,
+        iterations=runs["iterations_to_threshold"].where(runs["iterations_to_threshold"] >= 0),
+    )
+    return (
+        per_run.groupby(["row", "lr", "cell"], sort=False)
+        .agg(
+            runs=("run", "size"),
+            final_loss=("final_loss", "median"),
+            distinct=("distinct_total", "min"),
+            reached=("iterations", "count"),
+            iterations=("iterations", "median"),
+        )
+        .reset_index()
+    )

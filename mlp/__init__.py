@@ -12,6 +12,7 @@ from .initializers import INITIALIZERS, initial_weights
 from .losses import LOSSES
 from .network import Network, activations, forward, gradients
 from .optimizers import OPTIMIZERS
+from .sweep import SweepResult, SweepSpec, sweep
 from .symmetry import layer_symmetry
 from .trace import Step, trace
 from .train import Run, train
@@ -29,6 +30,8 @@ __all__ = [
     "Network",
     "Run",
     "Step",
+    "SweepResult",
+    "SweepSpec",
     "activations",
     "forward",
     "gradient_check",
@@ -36,6 +39,7 @@ __all__ = [
     "initial_weights",
     "layer_symmetry",
     "read_csv",
+    "sweep",
     "trace",
     "train",
 ]

@@ -26,7 +26,7 @@ from .optimizers import OPTIMIZERS
 # One request must not pin a shared server. Work is counted in "weight x observation" units per
 # iteration, plus a fixed cost per weight matrix for numpy's per-call overhead on small arrays
 # (measured with benchmarks/budget.py: the largest allowed runs take a few seconds here).
-WORK_BUDGET = 1.0e9
+WORK_BUDGET = 7e8
 STEP_OVERHEAD = 2_000
 # Stored weight and gradient snapshots: snapshots x parameters values of each (8 bytes a value).
 SNAPSHOT_BUDGET = 10_000_000

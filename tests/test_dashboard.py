@@ -211,3 +211,25 @@ def test_bad_csv_upload_is_explained(content, words):
     at.file_uploader(key="csv_upload").set_value(("data.csv", content, "text/csv")).run()
     assert not at.exception
     assert len(at.error) == 1 and words in at.error[0].value
+
+
+def test_sweep_trains_the_grid_and_opens_a_run():
+    at = open_tab(fresh(), "Sweep")
+    button(at, "Run sweep").click().run()
+    assert not at.exception and not at.error
+    assert any("48 runs of 1,000 iterations" in m.value for m in at.markdown)  # 3 starts x 4 lrs x 4 seeds
+    best = next(m.value for m in at.markdown if "final cost" in m.value)
+    button(at, "Open").click().run()
+    assert not at.exception
+    start, optimizer, lr, seed = best.split(" · ")[:4]
+    assert at.selectbox(key="init").value == start.split()[0]
+    assert at.number_input(key="lr").value == float(lr.split()[1])
+    assert len(at.session_state["kept"]) == 1  # opened runs are kept, ready to compare
+
+
+def test_bad_sweep_list_is_explained():
+    at = open_tab(fresh(), "Sweep")
+    at.text_input(key="sweep_lrs").set_value("0.1, 0")
+    button(at, "Run sweep").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith("lr")

@@ -146,11 +146,15 @@ def _new_seed() -> None:
     st.session_state.seed = int(np.random.default_rng().integers(0, 1_000_000))
 
 
-def _question_preset() -> None:
-    """Every setting back to the question's run: widgets return to their defaults."""
-    for key, value in WIDGET_DEFAULTS.items():
-        if key in st.session_state:  # a bound widget follows its session value (and the URL follows it)
-            st.session_state[key] = value
+def apply_config(config: Config) -> None:
+    """Set every sidebar widget to ``config`` (in a callback: the next run reads it, and the URL follows)."""
+    values = config.to_mapping()
+    values["layers"] = ",".join(map(str, config.layers))
+    for key in WIDGET_DEFAULTS:
+        st.session_state[key] = values[key]
+    if config.data == "custom":
+        st.session_state.custom_table = table_of(config.dataset)
+        st.session_state.pop("table_editor", None)
 
 
 def data_section() -> dict[str, Any]:
@@ -248,7 +252,7 @@ def sidebar() -> Config:
     init_state()
     st.sidebar.button(
         "The question's network",
-        on_click=_question_preset,
+        on_click=apply_config, args=(DEFAULTS,),
         type="primary",
         width="stretch",
         help="2-3-3-2 sigmoid network, every weight and bias 1, lr 0.5, 1,000 iterations",

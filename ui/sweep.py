@@ -1,0 +1,97 @@
+"""The Sweep tab: lists of starts, learning rates, optimizers and seeds, trained together."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lab import charts, frames
+from mlp import Config, ConfigError
+from mlp.optimizers import OPTIMIZERS
+from mlp.sweep import MAX_SWEEP_RUNS, SweepResult, SweepSpec, sweep
+from ui.compare import keep
+from ui.sidebar import apply_config
+from ui.text import plain
+
+DEFAULT_LISTS = {"inits": "constant 1; normal 1; xavier 1", "lrs": "0.1, 0.5, 1, 2", "seeds": "0, 1, 2, 3"}
+
+
+@st.cache_data(max_entries=8, show_spinner="Training the sweep ...")
+def swept(spec: SweepSpec) -> SweepResult:
+    """Every run of ``spec``, trained together; identical sweeps come from the cache."""
+    return sweep(spec)
+
+
+def _form(base: Config) -> SweepSpec | None:
+    """The lists to sweep (the sidebar's run gives everything else); None until submitted."""
+    with st.form("sweep_form"):
+        st.markdown(
+            f"Every combination is trained on the sidebar's network and data, all together "
+            f"(at most {MAX_SWEEP_RUNS} runs)."
+        )
+        left, right = st.columns(2)
+        inits = left.text_input("Starts: init and scale, separated by ';'", DEFAULT_LISTS["inits"], key="sweep_inits")
+        lrs = right.text_input("Learning rates", DEFAULT_LISTS["lrs"], key="sweep_lrs")
+        optimizers = left.multiselect("Optimizers", list(OPTIMIZERS), ["gd"], key="sweep_optimizers")
+        seeds = right.text_input("Seeds", DEFAULT_LISTS["seeds"], key="sweep_seeds")
+        threshold = left.number_input("Cost threshold", 0.0, value=0.01, format="%g", key="sweep_threshold")
+        if not st.form_submit_button("Run sweep", type="primary"):
+            return st.session_state.get("sweep_spec")
+    values = {"inits": inits, "lrs": lrs, "optimizers": ",".join(optimizers), "seeds": seeds, "threshold": threshold}
+    try:
+        spec = SweepSpec.from_mapping(base.to_mapping() | values)
+    except ConfigError as error:
+        st.error(plain(str(error)))
+        return None
+    st.session_state.sweep_spec = spec
+    return spec
+
+
+def _open(config: Config) -> None:
+    keep(config)
+    apply_config(config)
+
+
+def sweep_tab(base: Config) -> None:
+    """Sweep form, heatmaps over the grid, and the runs of a clicked cell, each one click from opening."""
+    spec = _form(base)
+    if spec is None:
+        st.info("Choose the lists and press 'Run sweep'.")
+        return
+    result = swept(spec)
+    runs = frames.sweep_frame(result.frame_records())
+    cells = frames.sweep_cells(runs)
+    diverged = int((runs["status"] == "diverged").sum())
+    st.markdown(
+        f"{len(runs)} runs of {result.configs[0].iterations:,} iterations in {result.seconds:.2f} s"
+        + (f"; {diverged} diverged." if diverged else ".")
+        + " Click a cell to list its runs."
+    )
+    event = st.altair_chart(
+        charts.sweep_heatmap(cells, "final_loss", "Final cost (median over seeds)", log_scale=True),
+        on_select="rerun", key="sweep_loss_map", width="content",
+    )
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(
+            charts.sweep_heatmap(cells, "distinct", "Distinct hidden neurons (fewest over seeds)"),
+            width="content",
+        )
+    with right:
+        st.altair_chart(
+            charts.sweep_heatmap(cells, "iterations", f"Iterations to reach cost {spec.threshold:g} (median)"),
+            width="content",
+        )
+    chosen = [p.get("cell") for p in event.selection.get(charts.SWEEP_SELECTION, [])] if event else []
+    shown = runs[runs["cell"].isin(chosen)] if chosen else runs.nsmallest(8, "final_loss")
+    st.subheader("Runs of the selected cell" if chosen else "The 8 runs with the lowest final cost")
+    _run_list(shown, result)
+
+
+def _run_list(shown: pd.DataFrame, result: SweepResult) -> None:
+    for _, row in shown.iterrows():
+        text, button = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(
+            f"{plain(row['cell'])} · seed {row['seed']}: final cost **{row['final_loss']:.4g}**, {row['status']}"
+        )
+        button.button("Open", key=f"sweep_open_{row['run']}", on_click=_open, args=(result.configs[row["run"]],))
