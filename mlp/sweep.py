@@ -5,7 +5,10 @@ A :class:`SweepSpec` holds one base :class:`Config` and lists of values for ``in
 the sweep's ``R`` runs, which share everything else: data, layers, activations, loss,
 iterations. :func:`sweep` advances all of them together, one batched forward pass, one batched
 backward pass and one optimizer step per group each iteration, and run ``i`` reproduces
-``train(spec.configs()[i])`` up to rounding (the tests hold it to 1e-9 relative).
+``train(spec.configs()[i])`` up to rounding (the tests hold final costs and outputs to 1e-9
+relative). Stacking pays where numpy's per-call overhead dominates, small networks on few
+observations: 256 runs of the question's network train 35 to 50 times faster than one by one
+(benchmarks/sweep.py). On wide layers with few runs it gains nothing and can be slower.
 
 Layout: the run axis is last. ``W^l`` of every run is one ``(1 + n_l, n_{l+1}, R)`` array,
 ``[1 | a^l]`` one ``(observations, 1 + n_l, R)`` array, and all weights are views into one
@@ -64,11 +67,12 @@ MAX_SWEEP_RUNS = 512
 # (NEURON_COST per neuron and observation: a tanh and a dozen element-wise calls cost about as
 # much as 16 multiply-adds), and the symmetry metrics of its final weights (SYMMETRY_COST per
 # neuron pair and vector entry); numpy's per-call overhead is paid once per layer for the whole
-# stack (SWEEP_STEP_OVERHEAD). `python -m benchmarks.sweep --calibrate` measures 1.4 to 7 ns a
-# unit of training here across shapes from 1 to 512 runs (median 2.6), and at most 3 ns a unit of
-# symmetry metrics, so a sweep at the budget takes at most about 7 s. R x Config.work would not
-# do: stacking makes a run-step of the question's network about 40 times cheaper, and one of a
-# wide network on 200 observations no cheaper at all.
+# stack (SWEEP_STEP_OVERHEAD). `python -m benchmarks.sweep --calibrate` measures 1.3 to 8 ns a
+# unit of training here, for 1 to 512 runs of networks from 2-3-3-2 to 2-64-64-1 and from 2 to
+# 1,000 observations (median about 3), and under 1 ns a unit of symmetry metrics (tiny networks
+# aside, whose metrics take milliseconds): a sweep at the budget takes at most about 8 ns x
+# WORK_BUDGET. R x Config.work would not do: stacking makes a run-step of the question's network
+# about 40 times cheaper, and one of a wide network on 200 observations no cheaper at all.
 NEURON_COST = 16
 SWEEP_STEP_OVERHEAD = 3 * STEP_OVERHEAD
 SYMMETRY_COST = 2
