@@ -36,6 +36,7 @@ CASES = {
     "2-16-16-1 on a 1,000-point spiral": Config(
         data="spiral", points=1000, layers=(2, 16, 16, 1), init="he", iterations=0
     ),
+    "2-1-1-1 on 10,000 points": Config(data="blobs", points=10_000, layers=(2, 1, 1, 1), init="he", iterations=0),
     "2-256-256-1 on a 2,000-point circle, 149 snapshots": Config(
         data="circle", points=2000, layers=(2, 256, 256, 1), init="xavier", snapshots=149, iterations=0
     ),

@@ -52,13 +52,20 @@ def _cells(df: pd.DataFrame, value: str, dark: pd.Series) -> pd.DataFrame:
 
 
 def _grid(
-    cells: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color, size: tuple[int, int], show_values: bool,
-    tooltip: list[alt.Tooltip], max_width: float,
+    cells: pd.DataFrame,
+    x: alt.X,
+    y: alt.Y,
+    color: alt.Color,
+    size: tuple[int, int],
+    show_values: bool,
+    tooltip: list[alt.Tooltip],
+    max_width: float,
+    selection: alt.Parameter | None = None,
 ) -> alt.LayerChart:
     """Columns of _cells -> a coloured rect per cell over a grey one (left grey when not finite), label on top.
 
     ``size`` is ``(rows, columns)``; cells are ``CELL`` px unless the grid would pass ``max_width`` wide or
-    ``MAX_GRID`` tall.
+    ``MAX_GRID`` tall. With a ``selection``, clicking a cell selects it and the other cells fade.
     """
     rows, cols = size
     width, height = min(CELL[0], max_width / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
@@ -67,6 +74,10 @@ def _grid(
     base = alt.Chart(cells).encode(x=x, y=y, tooltip=tooltip)
     missing = base.mark_rect(color=MISSING)  # shows through where the colour layer drops NaN and inf
     rect = base.mark_rect().encode(color=color)
+    if selection is not None:
+        rect = rect.add_params(selection).encode(
+            opacity=alt.when(selection).then(alt.value(1.0)).otherwise(alt.value(0.4))
+        )
     text = base.mark_text(fontSize=font).encode(
         text="label:N", color=alt.when("datum.dark").then(alt.value("white")).otherwise(alt.value("black"))
     )
@@ -77,8 +88,11 @@ def _grid(
 
 def _message(text: str) -> alt.Chart:
     """A chart holding only ``text``: what to show when there is nothing to draw."""
-    return alt.Chart(pd.DataFrame({"text": [text]})).mark_text(fontSize=13).encode(text="text:N").properties(
-        width="container", height=40
+    return (
+        alt.Chart(pd.DataFrame({"text": [text]}))
+        .mark_text(fontSize=13)
+        .encode(text="text:N")
+        .properties(width="container", height=40)
     )
 
 
@@ -97,11 +111,18 @@ def heatmap(
     cells = _cells(df, "value", v.abs() > DARK_DIVERGING * d)
     size = (df["row"].nunique(), df["col"].nunique())
     overlap = {"labelOverlap": False} if max(size) <= MAX_LABELLED else {"labelOverlap": "parity"}
-    x = alt.X("to_label:N", sort=alt.EncodingSortField("col", op="min"), title=None,
-              axis=alt.Axis(orient="top", labelAngle=0, **overlap))
+    x = alt.X(
+        "to_label:N",
+        sort=alt.EncodingSortField("col", op="min"),
+        title=None,
+        axis=alt.Axis(orient="top", labelAngle=0, **overlap),
+    )
     y = alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None, axis=alt.Axis(**overlap))
-    color = alt.Color("value:Q", scale=alt.Scale(scheme=DIVERGING, domain=[-d, d], domainMid=0),
-                      legend=alt.Legend(title=None, gradientLength=120, format=".3~g"))
+    color = alt.Color(
+        "value:Q",
+        scale=alt.Scale(scheme=DIVERGING, domain=[-d, d], domainMid=0),
+        legend=alt.Legend(title=None, gradientLength=120, format=".3~g"),
+    )
     tooltip = [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"), _exact("value")]
     show = len(df) <= MAX_VALUE_CELLS if show_values is None else show_values
     return _grid(cells, x, y, color, size, show, tooltip, MAX_MATRIX_WIDTH).properties(title=title)
@@ -109,13 +130,14 @@ def heatmap(
 
 def _layer_grid(cells: pd.DataFrame, l: int, color: alt.Color, tooltip: list, max_width: float) -> alt.LayerChart:
     """The _cells of hidden layer ``l`` -> its heatmap, neurons ``a^l_j`` across, observations down."""
-    x = alt.X("neuron:O", title=None,
-              axis=alt.Axis(orient="top", labelAngle=0, labelOverlap="parity", labelExpr=f"'a^{l}_' + datum.value"))
+    x = alt.X(
+        "neuron:O",
+        title=None,
+        axis=alt.Axis(orient="top", labelAngle=0, labelOverlap="parity", labelExpr=f"'a^{l}_' + datum.value"),
+    )
     y = alt.Y("observation:O", title="observation", axis=alt.Axis(labelOverlap="parity"))
     size = (cells["observation"].nunique(), cells["neuron"].nunique())
-    return _grid(cells, x, y, color, size, len(cells) <= MAX_VALUE_CELLS, tooltip, max_width).properties(
-        title=f"a^{l}"
-    )
+    return _grid(cells, x, y, color, size, len(cells) <= MAX_VALUE_CELLS, tooltip, max_width).properties(title=f"a^{l}")
 
 
 def activations_chart(df: pd.DataFrame, domain: tuple[float, float] | None = None) -> alt.HConcatChart | alt.Chart:
@@ -129,8 +151,11 @@ def activations_chart(df: pd.DataFrame, domain: tuple[float, float] | None = Non
     low, high = domain if domain is not None else (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
     low, high = (float(low), float(high)) if high > low else (float(low) - 0.5, float(high) + 0.5)
     cells = _cells(df, "activation", v < low + DARK_SEQUENTIAL * (high - low))
-    color = alt.Color("activation:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[low, high]),
-                      legend=alt.Legend(title="a^l", gradientLength=120, format=".3~g"))
+    color = alt.Color(
+        "activation:Q",
+        scale=alt.Scale(scheme=SEQUENTIAL, domain=[low, high]),
+        legend=alt.Legend(title="a^l", gradientLength=120, format=".3~g"),
+    )
     tooltip = [alt.Tooltip("observation:O"), alt.Tooltip("layer:O"), alt.Tooltip("neuron:O"), _exact("a^l_j")]
     layers = sorted(df["layer"].unique())
     grids = [_layer_grid(cells[cells["layer"] == l], l, color, tooltip, MAX_GRID / len(layers)) for l in layers]
@@ -142,13 +167,21 @@ def loss_chart(df: pd.DataFrame, log_scale: bool = True) -> alt.Chart:
     """Columns run, iteration, loss -> the cost C over iterations, one line per run (log scale when asked)."""
     log = log_scale and bool((df["loss"] > 0).all())
     several = df["run"].nunique() > 1
-    return alt.Chart(df).mark_line().encode(
-        x=alt.X("iteration:Q", title="iteration"),
-        y=alt.Y("loss:Q", title=f"cost C{' (log scale)' if log else ''}",
-                scale=alt.Scale(type="log") if log else alt.Scale(zero=True)),
-        color=alt.Color("run:N", legend=TOP_LEGEND if several else None),
-        tooltip=["run:N", "iteration:Q", alt.Tooltip("loss:Q", format=".6g")],
-    ).properties(width="container", height=HEIGHT, title="Cost C over iterations")
+    return (
+        alt.Chart(df)
+        .mark_line()
+        .encode(
+            x=alt.X("iteration:Q", title="iteration"),
+            y=alt.Y(
+                "loss:Q",
+                title=f"cost C{' (log scale)' if log else ''}",
+                scale=alt.Scale(type="log") if log else alt.Scale(zero=True),
+            ),
+            color=alt.Color("run:N", legend=TOP_LEGEND if several else None),
+            tooltip=["run:N", "iteration:Q", alt.Tooltip("loss:Q", format=".6g")],
+        )
+        .properties(width="container", height=HEIGHT, title="Cost C over iterations")
+    )
 
 
 def outputs_chart(df: pd.DataFrame) -> alt.LayerChart:
@@ -162,11 +195,19 @@ def outputs_chart(df: pd.DataFrame) -> alt.LayerChart:
     data = df.assign(cell="obs " + df["observation"].astype(str) + " · a^L_" + df["neuron"].astype(str))
     angle = 0 if data["cell"].nunique() <= 8 else -90
     base = alt.Chart(data).encode(
-        x=alt.X("cell:N", title="observation · output neuron", sort=None,
-                axis=alt.Axis(labelAngle=angle, labelOverlap="parity")),
+        x=alt.X(
+            "cell:N",
+            title="observation · output neuron",
+            sort=None,
+            axis=alt.Axis(labelAngle=angle, labelOverlap="parity"),
+        ),
         **({"xOffset": alt.XOffset("run:N")} if several else {}),
-        tooltip=["run:N", "observation:O", "neuron:O", *(alt.Tooltip(f"{c}:Q", format=".6g")
-                                                         for c in ("output", "target", "error"))],
+        tooltip=[
+            "run:N",
+            "observation:O",
+            "neuron:O",
+            *(alt.Tooltip(f"{c}:Q", format=".6g") for c in ("output", "target", "error")),
+        ],
     )
     bars = base.mark_bar().encode(
         y=alt.Y("output:Q", title="output a^L and target y", scale=alt.Scale(domain=[low, high])),
@@ -180,10 +221,18 @@ def outputs_chart(df: pd.DataFrame) -> alt.LayerChart:
 
 def _distinct_chart(base: alt.Chart, most: int) -> alt.Chart:
     """Step lines of the distinct-neuron counts on an integer axis from 0 to ``most``."""
-    return base.mark_line(interpolate="step-after").encode(
-        y=alt.Y("distinct:Q", title="distinct neurons", axis=alt.Axis(values=list(range(most + 1)), format="d"),
-                scale=alt.Scale(domain=[0, most + 0.3], nice=False)),
-    ).properties(width=WIDTH, height=150, title="Distinct neurons per hidden layer")
+    return (
+        base.mark_line(interpolate="step-after")
+        .encode(
+            y=alt.Y(
+                "distinct:Q",
+                title="distinct neurons",
+                axis=alt.Axis(values=list(range(most + 1)) if most <= 10 else alt.Undefined, format="d"),
+                scale=alt.Scale(domain=[0, most + 0.3], nice=False),
+            ),
+        )
+        .properties(width=WIDTH, height=150, title="Distinct neurons per hidden layer")
+    )
 
 
 def _gap_chart(base: alt.Chart, clones: bool, top: float) -> alt.LayerChart:
@@ -213,7 +262,8 @@ def symmetry_chart(df: pd.DataFrame) -> alt.VConcatChart | alt.Chart:
     )
     top = max(1.0, float(data["shown"].max()))  # a gap near 1 means neurons as different as the weights are large
     clones = bool((data["gap"] == 0).any())
-    return alt.vconcat(_distinct_chart(base, int(data["distinct"].max())), _gap_chart(base, clones, top))
+    widest = int(max(data["distinct"].max(), data["width"].max() if "width" in data else 0))
+    return alt.vconcat(_distinct_chart(base, widest), _gap_chart(base, clones, top))
 
 
 def _edges(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -230,16 +280,31 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame) -> alt.Laye
     scale = alt.Scale(scheme=SEQUENTIAL)
     x_scale = alt.Scale(domain=[float(x1_lo.min()), float(x1_hi.max())], nice=False, zero=False)
     y_scale = alt.Scale(domain=[float(x2_lo.min()), float(x2_hi.max())], nice=False, zero=False)
-    surface = alt.Chart(grid).mark_rect().encode(
-        x=alt.X("x1_lo:Q", title="input a^0_0 (x1)", scale=x_scale), x2="x1_hi:Q",
-        y=alt.Y("x2_lo:Q", title="input a^0_1 (x2)", scale=y_scale), y2="x2_hi:Q",
-        color=alt.Color("output:Q", scale=scale, title="a^L_0 / y_0"),
-        tooltip=[alt.Tooltip("x1:Q", format=".3g"), alt.Tooltip("x2:Q", format=".3g"),
-                 alt.Tooltip("output:Q", format=".4g")],
+    surface = (
+        alt.Chart(grid)
+        .mark_rect()
+        .encode(
+            x=alt.X("x1_lo:Q", title="input a^0_0 (x1)", scale=x_scale),
+            x2="x1_hi:Q",
+            y=alt.Y("x2_lo:Q", title="input a^0_1 (x2)", scale=y_scale),
+            y2="x2_hi:Q",
+            color=alt.Color("output:Q", scale=scale, title="a^L_0 / y_0"),
+            tooltip=[
+                alt.Tooltip("x1:Q", format=".3g"),
+                alt.Tooltip("x2:Q", format=".3g"),
+                alt.Tooltip("output:Q", format=".4g"),
+            ],
+        )
     )
-    points = alt.Chart(points_df).mark_circle(size=90, opacity=1, stroke="black", strokeWidth=1).encode(
-        x="x1:Q", y="x2:Q", color=alt.Color("target:Q", scale=scale),
-        tooltip=["observation:O", *(alt.Tooltip(f"{c}:Q", format=".4g") for c in ("x1", "x2", "target", "output"))],
+    points = (
+        alt.Chart(points_df)
+        .mark_circle(size=90, opacity=1, stroke="black", strokeWidth=1)
+        .encode(
+            x="x1:Q",
+            y="x2:Q",
+            color=alt.Color("target:Q", scale=scale),
+            tooltip=["observation:O", *(alt.Tooltip(f"{c}:Q", format=".4g") for c in ("x1", "x2", "target", "output"))],
+        )
     )
     return alt.layer(surface, points).properties(
         width="container", height=380, title="Output a^L_0 over the inputs; points coloured by their target y_0"
@@ -263,13 +328,12 @@ def sweep_heatmap(cells: pd.DataFrame, value: str, title: str, log_scale: bool =
     x = alt.X("lr_text:N", title="learning rate", sort=None, axis=alt.Axis(orient="top", labelAngle=0))
     y = alt.Y("row:N", title=None, sort=None)
     color = alt.Color(
-        f"{value}:Q", title=None, scale=alt.Scale(scheme=SEQUENTIAL, type="log" if use_log else "linear"),
+        f"{value}:Q",
+        title=None,
+        scale=alt.Scale(scheme=SEQUENTIAL, type="log" if use_log else "linear"),
         legend=alt.Legend(gradientLength=120, format=".3~g"),
     )
     tooltip = [alt.Tooltip("cell:N", title="runs"), alt.Tooltip("runs:Q", title="seeds"), _exact(value)]
     rows, cols = data["row"].nunique(), data["lr_text"].nunique()
-    grid = _grid(data, x, y, color, (rows, cols), rows * cols <= 4 * MAX_VALUE_CELLS, tooltip, WIDTH)
-    layers = [layer.add_params(selection) if i == 1 else layer for i, layer in enumerate(grid.layer)]
-    return alt.layer(*layers).properties(
-        title=title, width=grid.width, height=grid.height
-    ).encode(opacity=alt.when(selection).then(alt.value(1.0)).otherwise(alt.value(0.5)))
+    show = rows * cols <= 4 * MAX_VALUE_CELLS
+    return _grid(data, x, y, color, (rows, cols), show, tooltip, WIDTH, selection).properties(title=title)

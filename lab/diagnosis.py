@@ -22,8 +22,7 @@ def _neurons(n: int) -> str:
 def _diverged(run: Run) -> str:
     """The sentence that says where a diverged run stopped."""
     return (
-        f"Training diverged at iteration {run.diverged_at:,} (the cost became infinite or NaN); "
-        "the figures stop there."
+        f"Training diverged at iteration {run.diverged_at:,} (the cost became infinite or NaN); the figures stop there."
     )
 
 

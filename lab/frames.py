@@ -56,6 +56,7 @@ def loss_frame(runs: Mapping[str, Run], max_points: int = 1500) -> pd.DataFrame:
     frames = []
     for name, run in runs.items():
         kept = snapshot_schedule(run.iterations_run, max_points)  # evenly spaced, first and last kept
+        kept = kept[: len(run.loss_history)]  # none when the very first cost was already infinite
         frames.append(pd.DataFrame({"run": name, "iteration": kept, "loss": run.loss_history[kept]}))
     return _stack(frames, ["run", "iteration", "loss"])
 
@@ -100,13 +101,17 @@ def activations_frame(run: Run, snapshot: int) -> pd.DataFrame:
 
 
 def symmetry_frame(runs: Mapping[str, Run]) -> pd.DataFrame:
-    """Columns run, iteration, layer (hidden layer l, from 1), distinct, gap: one row per snapshot and layer."""
+    """Columns run, iteration, layer (hidden layer l, from 1), width (its neurons), distinct, gap: one row per
+    snapshot and layer."""
     frames = []
     for name, run in runs.items():
         df = _long(run.distinct_neurons, "snapshot", "layer", "distinct")
         iteration = run.snapshot_iterations[df["snapshot"]]
-        frames.append(df.assign(run=name, iteration=iteration, layer=df["layer"] + 1, gap=run.symmetry_gap.ravel()))
-    return _stack(frames, ["run", "iteration", "layer", "distinct", "gap"])
+        width = np.asarray(run.config.layers[1:-1])[df["layer"]]
+        frames.append(
+            df.assign(run=name, iteration=iteration, layer=df["layer"] + 1, width=width, gap=run.symmetry_gap.ravel())
+        )
+    return _stack(frames, ["run", "iteration", "layer", "width", "distinct", "gap"])
 
 
 def surface_frame(run: Run, snapshot: int = -1, resolution: int = 50) -> pd.DataFrame | None:
@@ -125,13 +130,15 @@ def surface_frame(run: Run, snapshot: int = -1, resolution: int = 50) -> pd.Data
 def points_frame(run: Run) -> pd.DataFrame:
     """Columns observation, x1, x2 (NaN for 1-input data), target, output: first input pair and first output."""
     X = run.inputs
-    return pd.DataFrame({
-        "observation": np.arange(len(X)),
-        "x1": X[:, 0],
-        "x2": X[:, 1] if X.shape[1] > 1 else np.nan,
-        "target": run.targets[:, 0],
-        "output": _finite(run.outputs[:, 0]),
-    })
+    return pd.DataFrame(
+        {
+            "observation": np.arange(len(X)),
+            "x1": X[:, 0],
+            "x2": X[:, 1] if X.shape[1] > 1 else np.nan,
+            "target": run.targets[:, 0],
+            "output": _finite(run.outputs[:, 0]),
+        }
+    )
 
 
 def matrix_table(M: np.ndarray, row_names: list[str] | None, col_names: list[str] | None) -> pd.DataFrame:

@@ -137,7 +137,7 @@ def test_symmetry_chart_default_run_shows_clones_at_the_floor(default_run):
     spec = charts.symmetry_chart(frames.symmetry_frame({"a": default_run})).to_dict()
     distinct, gap = spec["vconcat"]
     assert distinct["mark"]["interpolate"] == "step-after"
-    assert distinct["encoding"]["y"]["axis"]["values"] == [0, 1]
+    assert distinct["encoding"]["y"]["axis"]["values"] == [0, 1, 2, 3]  # up to the layer width: 1 of 3
     assert distinct["encoding"]["color"]["field"] == "hidden"
     assert marks(gap) == ["line", "rule", "text"]
     assert gap["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"

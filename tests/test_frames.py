@@ -129,7 +129,8 @@ def test_activations_frame_keeps_the_first_50_observations():
 
 def test_symmetry_frame_default_run_is_clones_at_every_iteration(default_run):
     df = frames.symmetry_frame({"a": default_run})
-    assert list(df.columns) == ["run", "iteration", "layer", "distinct", "gap"]
+    assert list(df.columns) == ["run", "iteration", "layer", "width", "distinct", "gap"]
+    assert (df["width"] == 3).all()
     assert len(df) == 2 * len(default_run.snapshot_iterations)
     assert sorted(df["layer"].unique()) == [1, 2]
     assert (df["distinct"] == 1).all() and (df["gap"] == 0).all()

@@ -252,7 +252,8 @@ def sidebar() -> Config:
     init_state()
     st.sidebar.button(
         "The question's network",
-        on_click=apply_config, args=(DEFAULTS,),
+        on_click=apply_config,
+        args=(DEFAULTS,),
         type="primary",
         width="stretch",
         help="2-3-3-2 sigmoid network, every weight and bias 1, lr 0.5, 1,000 iterations",

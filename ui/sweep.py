@@ -69,7 +69,9 @@ def sweep_tab(base: Config) -> None:
     )
     event = st.altair_chart(
         charts.sweep_heatmap(cells, "final_loss", "Final cost (median over seeds)", log_scale=True),
-        on_select="rerun", key="sweep_loss_map", width="content",
+        on_select="rerun",
+        key="sweep_loss_map",
+        width="content",
     )
     left, right = st.columns(2)
     with left:

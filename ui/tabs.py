@@ -107,8 +107,9 @@ def maths(run: Run) -> None:
     for phase in ("forward", "backward"):
         st.subheader("Forward pass" if phase == "forward" else "Backward pass")
         for step in (x for x in steps if x.phase == phase):
-            st.latex(step.latex)
-            st.dataframe(frames.step_table(step).style.format("{:.7f}"), width="content")
+            name, table = st.columns([2, 3], vertical_alignment="center")
+            name.latex(step.latex)
+            table.dataframe(frames.step_table(step).style.format("{:.7f}"), width="content")
     st.subheader("Gradient check")
     if run.config.n_params > GRADIENT_CHECK_MAX_WEIGHTS:
         st.info(
