@@ -4,20 +4,9 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import mlp
 from lab import charts, frames
-
-
-@pytest.fixture(scope="module")
-def default_run() -> mlp.Run:
-    return mlp.train(mlp.Config())
-
-
-@pytest.fixture(scope="module")
-def normal_run() -> mlp.Run:
-    return mlp.train(mlp.Config(init="normal"))
 
 
 def views(spec: dict) -> list[dict]:

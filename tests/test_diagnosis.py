@@ -3,22 +3,11 @@
 import dataclasses
 
 import numpy as np
-import pytest
 
 import mlp
 from lab.diagnosis import diagnose, headline, status_sentence
 
 WHY = "neurons that start equal get equal gradients"
-
-
-@pytest.fixture(scope="module")
-def default_run() -> mlp.Run:
-    return mlp.train(mlp.Config())
-
-
-@pytest.fixture(scope="module")
-def normal_run() -> mlp.Run:
-    return mlp.train(mlp.Config(init="normal"))
 
 
 def with_record(run: mlp.Run, distinct: list[list[int]], gap: list[list[float]]) -> mlp.Run:

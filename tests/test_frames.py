@@ -14,16 +14,6 @@ OUTPUTS_AFTER_1000 = [[0.59927057, 0.19976566], [0.59931759, 0.20043062]]
 
 
 @pytest.fixture(scope="module")
-def default_run() -> mlp.Run:
-    return mlp.train(mlp.Config())
-
-
-@pytest.fixture(scope="module")
-def normal_run() -> mlp.Run:
-    return mlp.train(mlp.Config(init="normal"))
-
-
-@pytest.fixture(scope="module")
 def diverged_run() -> mlp.Run:
     run = mlp.train(mlp.Config(activation="linear", output_activation="linear", lr=50))
     assert run.status == "diverged"
