@@ -1,0 +1,79 @@
+"""`python -m mlp`: the summary, the trace and the JSON object the README promises."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from mlp.cli import main
+
+
+def run_json(capsys, *args: str) -> dict:
+    assert main(["--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_default_summary_is_the_questions_run(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "2-3-3-2, sigmoid/sigmoid, cost sse, init constant 1" in out
+    assert "0.5992706   0.1997657   0.2000000   0.4000000" in out  # the question printed 0.5992708, 0.1997655
+    assert out.count("1 distinct of 3 neurons (all clones") == 2
+
+
+def test_json_has_every_promised_key(capsys):
+    data = run_json(capsys, "--iterations", "50")
+    for key in ("config", "status", "iterations_run", "final_loss", "outputs", "targets", "distinct_neurons",
+                "symmetry_gap", "loss_history", "first_gradients"):  # fmt: skip
+        assert key in data, key
+    assert data["status"] == "finished" and data["iterations_run"] == 50
+    assert len(data["loss_history"]) == 51 and data["distinct_neurons"] == [1, 1] and data["symmetry_gap"] == [0, 0]
+    assert [np.shape(g) for g in data["first_gradients"]] == [(3, 3), (4, 3), (4, 2)]
+
+
+def test_json_with_zero_iterations_gives_the_initial_network(capsys):
+    data = run_json(capsys, "--iterations", "0")
+    np.testing.assert_allclose(data["outputs"], [[0.9806907, 0.9806907], [0.9803864, 0.9803864]], atol=1e-7)
+    # The question's gradient table for the last matrix, bias row first.
+    np.testing.assert_allclose(
+        data["first_gradients"][2], [[0.0288126, 0.0596958], *[[0.028122, 0.0580562]] * 3], atol=1.5e-7
+    )
+
+
+def test_trace_prints_every_matrix_in_the_questions_order(capsys):
+    assert main(["--trace", "--iterations", "1"]) == 0
+    out = capsys.readouterr().out
+    order = ["[1 | a^0]", "n^1", "a^1", "a^3  (forward)", "dC/da^3", "da^3/dn^3", "delta^3", "dC/dW^2", "dC/da^2",
+             "dC/dW^0"]  # fmt: skip
+    positions = [out.index(symbol) for symbol in order]
+    assert positions == sorted(positions)
+    assert "0.9002495" in out and "0.9758906" in out  # a^1 and a^2 as the question printed them
+
+
+def test_data_file_trains_on_a_csv(tmp_path, capsys):
+    (tmp_path / "xor.csv").write_text("x1,x2,y1\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    data = run_json(capsys, "--data-file", str(tmp_path / "xor.csv"), "--init", "normal", "--iterations", "5")
+    assert data["config"]["data"] == "custom" and data["config"]["layers"] == [2, 3, 3, 1]
+    assert data["targets"] == [[0.0], [1.0], [1.0], [0.0]]
+
+
+def test_exported_run_reruns_identically(tmp_path, capsys):
+    first = run_json(capsys, "--init", "xavier", "--seed", "7", "--iterations", "30")
+    (tmp_path / "run.json").write_text(json.dumps(first))
+    again = run_json(capsys, "--config", str(tmp_path / "run.json"))
+    assert again["loss_history"] == first["loss_history"]
+
+
+@pytest.mark.parametrize("value", ["-1e-300", "-2.5"])
+def test_negative_values_follow_their_flag(capsys, value):
+    data = run_json(capsys, "--init-scale", value, "--iterations", "0")
+    assert data["config"]["init_scale"] == float(value)
+
+
+def test_module_runs_as_a_program():
+    done = subprocess.run([sys.executable, "-m", "mlp", "--iterations", "3"], capture_output=True, text=True)
+    assert done.returncode == 0 and "status    finished" in done.stdout and not done.stderr
