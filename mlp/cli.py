@@ -128,7 +128,10 @@ def summary(run: Run) -> str:
     lines += ["", *_table(run), ""]
     for l, (d, gap) in enumerate(zip(run.distinct_neurons[-1], run.symmetry_gap[-1]), start=1):
         width = c.layers[l]
-        note = "all clones: the layer acts as one neuron" if d == 1 and width > 1 else f"symmetry gap {gap:.3g}"
+        if width == 1:
+            note = "a single neuron: no pair to be symmetric"  # its symmetry gap is NaN
+        else:
+            note = "all clones: the layer acts as one neuron" if d == 1 else f"symmetry gap {gap:.3g}"
         lines.append(f"hidden layer {l}: {d} distinct of {width} neurons ({note})")
     return "\n".join(lines)
 

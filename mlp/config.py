@@ -112,7 +112,10 @@ def real(low: float, high: float, *, above: bool = False) -> Callable[[str, Any]
                 raise ConfigError(field, f"{_show(value)} is not a number; use a number {rule}.") from None
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             raise ConfigError(field, f"{_show(value)} is not a number; use a number {rule}.")
-        number = float(number)
+        try:
+            number = float(number)
+        except OverflowError:  # an int past the float range, such as JSON's 1 followed by 400 zeros
+            raise ConfigError(field, f"{_show(value)} is out of range; use a number {rule}.") from None
         if not math.isfinite(number):
             raise ConfigError(field, f"{_show(value)} is not a finite number; use a number {rule}.")
         if not (low < number if above else low <= number) or number > high:
@@ -277,10 +280,13 @@ class Config:
 
     @classmethod
     def from_json(cls, text: str) -> Config:
+        """A Config from a JSON object of settings, or from an exported run holding one under "config"."""
         try:
             values = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             raise ConfigError("config", "the text is not valid JSON.") from None
+        if isinstance(values, dict) and isinstance(values.get("config"), dict):
+            values = values["config"]  # an exported run (`python -m mlp --json`, the dashboard's download)
         if not isinstance(values, dict):
             raise ConfigError("config", 'the JSON must be an object of settings, such as {"lr": 0.5}.')
         return cls.from_mapping(values)

@@ -173,6 +173,7 @@ def gradients(
     """Cost and analytic gradients ``dC/dW^l`` (same shapes as ``weights``)."""
     net = Network(layer_sizes(weights), X, Y, activation, output_activation, loss)
     net.set_weights(weights)
-    cost = net.forward()
-    net.backward()
+    with np.errstate(all="ignore"):  # blown-up weights give inf/NaN, silently (as in `activations`)
+        cost = net.forward()
+        net.backward()
     return Gradients(cost, [G.copy() for G in net.grads])
