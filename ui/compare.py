@@ -66,7 +66,7 @@ def run_from_json(text: str) -> Config:
     """The configuration in an exported run (or a bare configuration); ConfigError otherwise."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         raise ConfigError("run file", "is not valid JSON; upload a run downloaded from Backprop Lab.") from None
     if isinstance(data, dict) and isinstance(data.get("config"), dict):
         data = data["config"]

@@ -63,29 +63,44 @@ def _choice(key: str, options: list[str]) -> dict[str, Any]:
 def check_link() -> list[str]:
     """Vet the URL's query parameters once per session, before any widget reads them.
 
-    Unknown names and invalid values are removed (so the widget keeps its default) and each gives
-    one sentence for the user. Custom data (``inputs``, ``targets``) fills the editable table.
+    Unknown names and invalid values are removed and each gives one sentence for the user; so are
+    settings that do not fit together (layers that do not match the data). A link naming data but
+    no layers gets the default hidden sizes framed by that data. Custom data (``inputs``,
+    ``targets``) fills the editable table. When anything was removed the page reruns at once, so
+    the widgets start from the cleaned link (they read a link as it arrived).
     """
     if st.session_state.get("link_checked"):
-        return []
+        return st.session_state.pop("link_notes", [])
     st.session_state.link_checked = True
     params = st.query_params
     notes, values = [], {}
-    for key in list(params.keys()):
-        text = params.get(key, "")
-        if key in PAGE_PARAMS:
-            continue
+    for key in [k for k in params if k not in PAGE_PARAMS]:
         if key not in PARSERS:
             notes.append(f"The link's '{key[:40]}' is not a setting and was ignored.")
-            del params[key]
-            continue
+        else:
+            try:
+                values[key] = PARSERS[key](key, params.get(key, ""))
+                continue
+            except ConfigError as error:
+                notes.append(f"The link's {error} The default is used instead.")
+        del params[key]
+    while values:  # settings that are valid alone but not together: drop the one named, and retry
         try:
-            values[key] = PARSERS[key](key, text)
+            config = Config.from_mapping(values)
+            break
         except ConfigError as error:
             notes.append(f"The link's {error} The default is used instead.")
-            del params[key]
-    if values.get("inputs") and values.get("targets"):
-        st.session_state.custom_table = table_of(Dataset(np.array(values["inputs"]), np.array(values["targets"])))
+            values.pop(error.field if error.field in values else next(iter(values)))
+            params.pop(error.field, None)
+    else:
+        config = DEFAULTS
+    if "data" in values and "layers" not in params and config.layers != DEFAULTS.layers:
+        params["layers"] = query_text(list(config.layers))
+    if config.data == "custom":
+        st.session_state.custom_table = table_of(config.dataset)
+    if notes or ("layers" in params and "layers" not in values):
+        st.session_state.link_notes = notes
+        st.rerun()
     return notes
 
 
@@ -160,10 +175,9 @@ def apply_config(config: Config) -> None:
 def data_section() -> dict[str, Any]:
     """Data set choice, generator settings, and the custom table with its CSV upload."""
     st.sidebar.header("Data")
-    names = list(DATA_LABELS)
-    name = st.sidebar.selectbox(
-        "Data set", names, format_func=DATA_LABELS.get, on_change=_follow_data, **_choice("data", names)
-    )
+    names = list(DATA_LABELS)  # the option itself is the URL value, so no format_func
+    name = st.sidebar.selectbox("Data set", names, on_change=_follow_data, **_choice("data", names))
+    st.sidebar.caption(DATA_LABELS[name])
     values: dict[str, Any] = {"data": name}
     if name in GENERATED:
         values["points"] = st.sidebar.number_input("Points", 4, MAX_ROWS, step=10, **_bound("points"))

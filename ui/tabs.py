@@ -22,13 +22,21 @@ def header(run: Run) -> None:
         st.info(lesson, icon=":material/content_copy:")
     c = run.config
     cols = st.columns(4)
-    cols[0].metric("Final cost", f"{run.final_loss:.4g}", help=f"{c.loss} after {run.iterations_run:,} iterations")
-    cols[1].metric("First output", f"{run.outputs[0, 0]:.4f}", help="a^L of observation 0, neuron 0")
+    after = f"{c.loss} after {run.iterations_run:,} iterations"
+    cols[0].metric("Final cost", _shown(run.final_loss, ".4g"), help=after)
+    cols[1].metric("First output", _shown(run.outputs[0, 0], ".4f"), help="a^L_0 of observation 0")
     widths = c.layers[1:-1]
     distinct = run.distinct_neurons[-1]
     shown = " · ".join(f"{d}/{w}" for d, w in zip(distinct, widths)) or "no hidden layer"
     cols[2].metric("Distinct hidden neurons", shown, help="per hidden layer, at the last iteration")
     cols[3].metric("Training time", f"{run.seconds:.2f} s")
+
+
+def _shown(value: float, spec: str) -> str:
+    """A figure for a metric: ``spec`` while readable, 3 significant digits when huge, words when not finite."""
+    if not np.isfinite(value):
+        return "not finite (diverged)"
+    return format(value, spec) if abs(value) < 1e4 else f"{value:.3g}"
 
 
 def _snapshot_slider(run: Run, key: str, default_last: bool = True) -> int:
@@ -52,7 +60,8 @@ def results(run: Run) -> None:
         st.altair_chart(charts.outputs_chart(outputs), width="stretch")
     with right:
         names = {"initial": "a^L at 0", "output": f"a^L at {run.iterations_run:,}", "target": "target y"}
-        table = outputs.drop(columns="run").rename(columns=names)
+        dropped = ["run", "initial"] if run.iterations_run == 0 else ["run"]  # one column when nothing ran
+        table = outputs.drop(columns=dropped).rename(columns=names)
         st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
     log_scale = st.toggle("Log scale", value=True, key="loss_log")
     st.altair_chart(charts.loss_chart(frames.loss_frame({"run": run}), log_scale=log_scale), width="stretch")
