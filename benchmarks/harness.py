@@ -129,6 +129,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running dashboard server: its base URL and the process id of ``streamlit run``."""
+
+    url: str
+    pid: int
+
+
 @contextlib.contextmanager
 def serve(
     port: int | None = None, env: dict[str, str] | None = None, timeout: float = 60, root: str | Path = ROOT
@@ -137,6 +145,15 @@ def serve(
 
     The server runs in its own process group, which is terminated (then killed) on exit.
     """
+    with serve_process(port, env, timeout, root) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def serve_process(
+    port: int | None = None, env: dict[str, str] | None = None, timeout: float = 60, root: str | Path = ROOT
+) -> Iterator[Server]:
+    """:func:`serve`, yielding a :class:`Server` (URL and pid, e.g. to read the server's /proc entries)."""
     port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
@@ -149,7 +166,7 @@ def serve(
         )
         try:
             _wait_healthy(f"http://127.0.0.1:{port}", process, log, timeout)
-            yield f"http://127.0.0.1:{port}"
+            yield Server(f"http://127.0.0.1:{port}", process.pid)
         finally:
             _stop(process)
 
