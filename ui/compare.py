@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -94,17 +95,28 @@ def share(run: Run) -> None:
         on_click=_set_up_lesson,
         help="Keep the question's run (every weight 1) and the same network from a random start; compare them",
     )
+    # The files are built only when a button is pressed (callables), not on every rerun.
     json_col.download_button(
         "Run as JSON",
-        json.dumps(run_to_dict(run, snapshots=True)),
+        partial(_run_json, run),
         "backprop-lab-run.json",
         "application/json",
         help="Configuration, loss history, snapshots and outputs; `python -m mlp --config run.json` reruns it",
     )
-    history = frames.loss_frame({"run": run}, max_points=run.iterations_run + 1).drop(columns="run")
-    loss_col.download_button("Loss history CSV", history.to_csv(index=False), "loss-history.csv", "text/csv")
-    outputs = frames.outputs_frame({"run": run}).drop(columns="run")
-    out_col.download_button("Outputs CSV", outputs.to_csv(index=False), "outputs.csv", "text/csv")
+    loss_col.download_button("Loss history CSV", partial(_history_csv, run), "loss-history.csv", "text/csv")
+    out_col.download_button("Outputs CSV", partial(_outputs_csv, run), "outputs.csv", "text/csv")
+
+
+def _run_json(run: Run) -> str:
+    return json.dumps(run_to_dict(run, snapshots=True))
+
+
+def _history_csv(run: Run) -> str:
+    return frames.loss_frame({"run": run}, max_points=run.iterations_run + 1).drop(columns="run").to_csv(index=False)
+
+
+def _outputs_csv(run: Run) -> str:
+    return frames.outputs_frame({"run": run}).drop(columns="run").to_csv(index=False)
 
 
 def upload() -> None:
