@@ -122,6 +122,17 @@ IDLE = f"""(want) => {{
 }}"""
 
 
+def require_chromium() -> None:
+    """For a browser test module: skip it where Chromium is missing, or fail when CI requires the browser."""
+    import pytest
+
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("BACKPROP_LAB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"BACKPROP_LAB_REQUIRE_BROWSER=1 but {MISSING_CHROMIUM}", pytrace=False)
+    pytest.skip(f"{MISSING_CHROMIUM} (Debian) to run the browser tests", allow_module_level=True)
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:

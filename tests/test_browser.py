@@ -14,14 +14,7 @@ import pytest
 
 from benchmarks import harness
 
-if not harness.CHROMIUM.exists():
-    if os.environ.get("BACKPROP_LAB_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"BACKPROP_LAB_REQUIRE_BROWSER=1 but {harness.MISSING_CHROMIUM}", pytrace=False)
-    pytest.skip(
-        "Chromium not found at /usr/bin/chromium; install it with: apt-get install chromium (Debian) "
-        "to run the browser tests",
-        allow_module_level=True,
-    )
+harness.require_chromium()
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 

@@ -7,20 +7,11 @@ time. Timings are printed (``pytest -s``) but never asserted: this machine is sh
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from benchmarks import harness, load
 
-if not harness.CHROMIUM.exists():
-    if os.environ.get("BACKPROP_LAB_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"BACKPROP_LAB_REQUIRE_BROWSER=1 but {harness.MISSING_CHROMIUM}", pytrace=False)
-    pytest.skip(
-        "Chromium not found at /usr/bin/chromium; install it with: apt-get install chromium (Debian) "
-        "to run the browser tests",
-        allow_module_level=True,
-    )
+harness.require_chromium()
 
 USERS = 10
 SECONDS = 40
