@@ -79,7 +79,7 @@ def _grid(
             opacity=alt.when(selection).then(alt.value(1.0)).otherwise(alt.value(0.4))
         )
     text = base.mark_text(fontSize=font).encode(
-        text="label:N", color=alt.when("datum.dark").then(alt.value("white")).otherwise(alt.value("black"))
+        text=alt.Text("label:N"), color=alt.ColorValue("black", condition={"test": "datum.dark", "value": "white"})
     )
     return alt.layer(missing, rect, *([text] if show_values else [])).properties(
         width=alt.Step(width), height=alt.Step(height)
@@ -91,7 +91,7 @@ def _message(text: str) -> alt.Chart:
     return (
         alt.Chart(pd.DataFrame({"text": [text]}))
         .mark_text(fontSize=13)
-        .encode(text="text:N")
+        .encode(text=alt.Text("text:N"))
         .properties(width="container", height=40)
     )
 
@@ -178,7 +178,7 @@ def loss_chart(df: pd.DataFrame, log_scale: bool = True) -> alt.Chart:
                 scale=alt.Scale(type="log") if log else alt.Scale(zero=True),
             ),
             color=alt.Color("run:N", legend=TOP_LEGEND if several else None),
-            tooltip=["run:N", "iteration:Q", alt.Tooltip("loss:Q", format=".6g")],
+            tooltip=[alt.Tooltip("run:N"), alt.Tooltip("iteration:Q"), alt.Tooltip("loss:Q", format=".6g")],
         )
         .properties(width="container", height=HEIGHT, title="Cost C over iterations")
     )
@@ -203,9 +203,9 @@ def outputs_chart(df: pd.DataFrame) -> alt.LayerChart:
         ),
         **({"xOffset": alt.XOffset("run:N")} if several else {}),
         tooltip=[
-            "run:N",
-            "observation:O",
-            "neuron:O",
+            alt.Tooltip("run:N"),
+            alt.Tooltip("observation:O"),
+            alt.Tooltip("neuron:O"),
             *(alt.Tooltip(f"{c}:Q", format=".6g") for c in ("output", "target", "error")),
         ],
     )
@@ -213,7 +213,7 @@ def outputs_chart(df: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("output:Q", title="output a^L and target y", scale=alt.Scale(domain=[low, high])),
         color=alt.Color("run:N", legend=TOP_LEGEND if several else None),
     )
-    ticks = base.mark_tick(color="black", thickness=3).encode(y="target:Q")
+    ticks = base.mark_tick(color="black", thickness=3).encode(y=alt.Y("target:Q"))
     subtitle = f"the first {shown} of {n_obs} observations" if n_obs > shown else alt.Undefined
     title = alt.Title("Outputs a^L (bars) against targets y (black ticks)", subtitle=subtitle)
     return alt.layer(bars, ticks).properties(width="container", height=HEIGHT, title=title)
@@ -241,9 +241,9 @@ def _gap_chart(base: alt.Chart, clones: bool, top: float) -> alt.LayerChart:
     lines = base.mark_line().encode(
         y=alt.Y("shown:Q", title="symmetry gap (log scale)", axis=alt.Axis(format="~g"), scale=scale)
     )
-    floor = alt.Chart(pd.DataFrame({"shown": [GAP_FLOOR], "text": ["0 = clones"]})).encode(y="shown:Q")
+    floor = alt.Chart(pd.DataFrame({"shown": [GAP_FLOOR], "text": ["0 = clones"]})).encode(y=alt.Y("shown:Q"))
     rule = floor.mark_rule(strokeDash=[4, 4], color="grey")
-    label = floor.mark_text(align="left", dx=4, dy=-7, color="grey").encode(x=alt.value(0), text="text:N")
+    label = floor.mark_text(align="left", dx=4, dy=-7, color="grey").encode(x=alt.XValue(0), text=alt.Text("text:N"))
     return alt.layer(lines, *([rule, label] if clones else [])).properties(
         width=WIDTH, height=200, title="Symmetry gap: smallest difference between two neurons of a layer"
     )
@@ -258,7 +258,8 @@ def symmetry_chart(df: pd.DataFrame) -> alt.VConcatChart | alt.Chart:
         x=alt.X("iteration:Q", title="iteration"),
         color=alt.Color("run:N" if data["run"].nunique() > 1 else "hidden:N", legend=TOP_LEGEND),
         strokeDash=alt.StrokeDash("hidden:N", legend=TOP_LEGEND),
-        tooltip=["run:N", "iteration:Q", "hidden:N", "distinct:Q", alt.Tooltip("gap:Q", format=".3g")],
+        tooltip=[*map(alt.Tooltip, ["run:N", "iteration:Q", "hidden:N", "distinct:Q"]),
+                 alt.Tooltip("gap:Q", format=".3g")],
     )
     top = max(1.0, float(data["shown"].max()))  # a gap near 1 means neurons as different as the weights are large
     clones = bool((data["gap"] == 0).any())
@@ -285,9 +286,9 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame) -> alt.Laye
         .mark_rect()
         .encode(
             x=alt.X("x1_lo:Q", title="input a^0_0 (x1)", scale=x_scale),
-            x2="x1_hi:Q",
+            x2=alt.X2("x1_hi:Q"),
             y=alt.Y("x2_lo:Q", title="input a^0_1 (x2)", scale=y_scale),
-            y2="x2_hi:Q",
+            y2=alt.Y2("x2_hi:Q"),
             color=alt.Color("output:Q", scale=scale, title="a^L_0 / y_0"),
             tooltip=[
                 alt.Tooltip("x1:Q", format=".3g"),
@@ -300,15 +301,56 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame) -> alt.Laye
         alt.Chart(points_df)
         .mark_circle(size=90, opacity=1, stroke="black", strokeWidth=1)
         .encode(
-            x="x1:Q",
-            y="x2:Q",
+            x=alt.X("x1:Q"),
+            y=alt.Y("x2:Q"),
             color=alt.Color("target:Q", scale=scale),
-            tooltip=["observation:O", *(alt.Tooltip(f"{c}:Q", format=".4g") for c in ("x1", "x2", "target", "output"))],
+            tooltip=[
+                alt.Tooltip("observation:O"),
+                *(alt.Tooltip(f"{c}:Q", format=".4g") for c in ("x1", "x2", "target", "output")),
+            ],
         )
     )
     return alt.layer(surface, points).properties(
         width="container", height=380, title="Output a^L_0 over the inputs; points coloured by their target y_0"
     )
+
+
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of ``chart`` as ``st.vega_lite_chart`` takes it, with its data left as DataFrames.
+
+    Every DataFrame becomes a named dataset (``spec["datasets"]``), which Streamlit sends as Arrow, so the
+    spec can be cached and drawn again without Altair. Altair's default theme (a 300 px view) is left out,
+    as ``st.altair_chart`` leaves it out. ``chart`` itself is not changed.
+    """
+    datasets: dict[str, pd.DataFrame] = {}
+    names: dict[int, str] = {}
+    swapped: list[tuple[alt.TopLevelMixin, pd.DataFrame]] = []
+
+    def name_data(part: alt.TopLevelMixin) -> None:
+        if isinstance(getattr(part, "data", None), pd.DataFrame):
+            name = names.setdefault(id(part.data), f"data-{len(names)}")
+            datasets[name] = part.data
+            swapped.append((part, part.data))
+            part.data = alt.NamedData(name=name)
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for child in getattr(part, key, None) or ():
+                name_data(child)
+
+    name_data(chart)
+    try:
+        result = chart.to_dict(validate=False)  # the same dict; tests/test_charts.py checks it against a validated one
+    finally:  # put the DataFrames back (copying the chart instead costs more than the rest)
+        for part, frame in swapped:
+            part.data = frame
+    config = result.get("config", {})
+    for default in ("continuousWidth", "continuousHeight"):
+        config.get("view", {}).pop(default, None)
+    for empty in [k for k, v in config.items() if v == {}]:
+        del config[empty]
+    if config == {}:
+        result.pop("config", None)
+    result["datasets"] = {**result.get("datasets", {}), **datasets}
+    return result
 
 
 SWEEP_SELECTION = "cell"  # name of the click selection on sweep heatmaps (the dashboard reads it)

@@ -176,14 +176,52 @@ def test_surface_chart_output_grid_and_points(default_run):
 
 
 def test_charts_are_valid_json(default_run):
-    runs = {"a": default_run}
-    built = [
+    for chart in every_chart(default_run):
+        json.dumps(chart.to_dict(), allow_nan=False)
+
+
+def _rows_in_place(spec: dict, datasets: dict) -> dict:
+    """``spec`` with every ``{"data": {"name": n}}`` replaced by the rows of data set ``n``, as JSON."""
+    if isinstance(spec, dict):
+        if set(spec) == {"name"} and spec["name"] in datasets:
+            return {"rows": json.loads(json.dumps(datasets[spec["name"]]))}
+        return {k: _rows_in_place(v, datasets) for k, v in spec.items() if k not in ("datasets", "config")}
+    if isinstance(spec, list):
+        return [_rows_in_place(v, datasets) for v in spec]
+    return spec
+
+
+def every_chart(run: mlp.Run) -> list:
+    runs = {"a": run}
+    return [
         charts.loss_chart(frames.loss_frame(runs)),
         charts.outputs_chart(frames.outputs_frame(runs)),
         charts.symmetry_chart(frames.symmetry_frame(runs)),
-        charts.activations_chart(frames.activations_frame(default_run, -1)),
-        charts.surface_chart(frames.surface_frame(default_run), frames.points_frame(default_run)),
-        *(charts.heatmap(df, f"W^{l}") for l, df in enumerate(frames.weights_frames(default_run, -1))),
+        charts.activations_chart(frames.activations_frame(run, -1)),
+        charts.surface_chart(frames.surface_frame(run), frames.points_frame(run)),
+        *(charts.heatmap(df, f"W^{l}") for l, df in enumerate(frames.weights_frames(run, -1))),
     ]
-    for chart in built:
-        json.dumps(chart.to_dict(), allow_nan=False)
+
+
+def test_spec_is_altairs_spec_with_the_data_as_named_dataframes(normal_run):
+    for chart in every_chart(normal_run):
+        altair = chart.to_dict()
+        ours = charts.spec(chart)
+        assert all(isinstance(df, pd.DataFrame) for df in ours["datasets"].values())
+        as_rows = {name: df.to_dict("records") for name, df in ours["datasets"].items()}
+        assert _rows_in_place(ours, as_rows) == _rows_in_place(altair, altair["datasets"])
+        json.dumps({k: v for k, v in ours.items() if k != "datasets"}, allow_nan=False)
+
+
+def test_spec_leaves_the_chart_and_the_default_theme_out(default_run):
+    chart = charts.loss_chart(frames.loss_frame({"a": default_run}))
+    spec = charts.spec(chart)
+    assert isinstance(chart.data, pd.DataFrame)
+    assert spec["data"] == {"name": "data-0"}
+    assert "continuousWidth" not in json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+
+
+def test_spec_names_a_frame_shared_by_layers_once(default_run):
+    spec = charts.spec(charts.heatmap(frames.weights_frames(default_run, -1)[0], "W^0"))
+    assert list(spec["datasets"]) == ["data-0"]
+    assert len(spec["datasets"]["data-0"]) == 9  # bias row and 2 inputs, times 3 neurons

@@ -12,6 +12,7 @@ import streamlit as st
 from lab import charts, frames
 from mlp import Config, ConfigError, Run
 from mlp.export import run_to_dict
+from ui.chart import show
 from ui.runs import trained
 from ui.sidebar import MAX_UPLOAD_BYTES
 from ui.text import plain
@@ -180,9 +181,10 @@ def compare(current: Config) -> None:
         table.style.apply(lambda row: ["background-color: #fde8d7" if row["differs"] else ""] * len(row), axis=1),
         width="stretch",
     )
-    st.altair_chart(charts.loss_chart(frames.loss_frame(runs)), width="stretch")
-    st.altair_chart(charts.symmetry_chart(frames.symmetry_frame(runs)), width="content")
-    st.altair_chart(charts.outputs_chart(frames.outputs_frame(runs)), width="stretch")
+    key = tuple((name, r.config) for name, r in runs.items())
+    show(("compare loss", key), lambda: charts.loss_chart(frames.loss_frame(runs)))
+    show(("compare symmetry", key), lambda: charts.symmetry_chart(frames.symmetry_frame(runs)), width="content")
+    show(("compare outputs", key), lambda: charts.outputs_chart(frames.outputs_frame(runs)))
     _weights_side_by_side(runs)
 
 
@@ -198,4 +200,5 @@ def _weights_side_by_side(runs: dict[str, Run]) -> None:
             k = int(runs[name].snapshot_iterations[snapshots[name]])
             st.markdown(f"**{plain(name)}** at iteration {k:,}")
             for l, table in enumerate(matrices):
-                st.altair_chart(charts.heatmap(table, f"W^{l}", domain=domain or None), width="content")
+                key = ("compare W", runs[name].config, snapshots[name], l, domain)
+                show(key, charts.heatmap, table, f"W^{l}", domain or None, width="content")

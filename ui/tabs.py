@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import streamlit as st
 
@@ -9,6 +10,7 @@ from lab import charts, frames
 from lab.diagnosis import diagnose, headline, status_sentence
 from mlp import Run
 from mlp.gradcheck import gradient_check
+from ui.chart import show
 
 GRADIENT_CHECK_MAX_WEIGHTS = 2_000  # two forward passes per weight; larger networks are skipped
 
@@ -54,21 +56,21 @@ def _snapshot_slider(run: Run, key: str, default_last: bool = True) -> int:
 def results(run: Run) -> None:
     """Outputs against targets, the loss curve and, for 2-D inputs, the output over the input plane."""
     st.markdown(status_sentence(run))
+    c = run.config
     outputs = frames.outputs_frame({"run": run})
     left, right = st.columns(2)
     with left:
-        st.altair_chart(charts.outputs_chart(outputs), width="stretch")
+        show(("outputs", c), charts.outputs_chart, outputs)
     with right:
         names = {"initial": "a^L at 0", "output": f"a^L at {run.iterations_run:,}", "target": "target y"}
         dropped = ["run", "initial"] if run.iterations_run == 0 else ["run"]  # one column when nothing ran
         table = outputs.drop(columns=dropped).rename(columns=names)
         st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
     log_scale = st.toggle("Log scale", value=True, key="loss_log")
-    st.altair_chart(charts.loss_chart(frames.loss_frame({"run": run}), log_scale=log_scale), width="stretch")
-    surface = frames.surface_frame(run)
-    if surface is not None:
+    show(("loss", c, log_scale), lambda: charts.loss_chart(frames.loss_frame({"run": run}), log_scale))
+    if run.inputs.shape[1] == 2:
         st.subheader("Output over the input plane")
-        st.altair_chart(charts.surface_chart(surface, frames.points_frame(run)), width="stretch")
+        show(("surface", c), lambda: charts.surface_chart(frames.surface_frame(run), frames.points_frame(run)))
 
 
 def weights(run: Run) -> None:
@@ -78,23 +80,34 @@ def weights(run: Run) -> None:
         "Row 0 of W^l is the bias b^l; row i+1 holds the weights from neuron i of layer l; "
         "column j goes to neuron j of layer l+1. Orange is positive, blue negative."
     )
-    for l, (W, G) in enumerate(zip(frames.weights_frames(run, s), frames.gradients_frames(run, s))):
+    c = run.config
+    for l, (W, G) in enumerate(zip(run.weights[s], run.gradients[s])):
         left, right = st.columns(2)
-        left.altair_chart(charts.heatmap(W, f"W^{l}"), width="content")
-        right.altair_chart(charts.heatmap(G, f"dC/dW^{l}"), width="content")
-    activations = frames.activations_frame(run, s)
-    if len(activations):
+        with left:
+            show(("W", c, s, l), _matrix_chart, W, l, f"W^{l}", width="content")
+        with right:
+            show(("dW", c, s, l), _matrix_chart, G, l, f"dC/dW^{l}", width="content")
+    if c.layers[1:-1]:
         st.subheader("Hidden activations per observation")
-        domain = (0.0, 1.0) if run.config.activation == "sigmoid" else None
-        st.altair_chart(charts.activations_chart(activations, domain), width="content")
+        domain = (0.0, 1.0) if c.activation == "sigmoid" else None
+        show(("activations", c, s), _activations_chart, run, s, domain, width="content")
+
+
+def _matrix_chart(M: np.ndarray, l: int, title: str) -> alt.LayerChart:
+    return charts.heatmap(frames.matrix_frame(M, l), title)
+
+
+def _activations_chart(run: Run, s: int, domain: tuple[float, float] | None) -> alt.HConcatChart | alt.Chart:
+    return charts.activations_chart(frames.activations_frame(run, s), domain)
 
 
 def symmetry(run: Run) -> None:
     """Distinct neurons and the symmetry gap over the iterations, and the diagnosis in words."""
     for sentence in diagnose(run):
         st.markdown(f"- {sentence}")
-    if run.config.layers[1:-1]:
-        st.altair_chart(charts.symmetry_chart(frames.symmetry_frame({"run": run})), width="content")
+    c = run.config
+    if c.layers[1:-1]:
+        show(("symmetry", c), lambda: charts.symmetry_chart(frames.symmetry_frame({"run": run})), width="content")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
