@@ -46,15 +46,18 @@ def _squared_distances(V: np.ndarray, limit: np.ndarray) -> np.ndarray:
     The Gram form ``|v_i|^2 + |v_j|^2 - 2 v_i.v_j`` costs one matrix product instead of an
     ``(S, n, n, d)`` array of differences. On vectors centred on their mean its rounding is
     relative to how far apart the neurons are, not to their size, so 1e-9 differences still show;
-    and in the snapshots with a pair closer than ``limit`` ``(S,)``, bitwise-equal neurons (clones)
-    are found exactly (np.unique) and set 0 apart.
+    and among the pairs closer than ``limit`` ``(S,)``, equal neurons (clones) are found exactly,
+    element by element, and set 0 apart.
     """
-    V = V - V.mean(axis=1, keepdims=True)  # distances do not change; rounding shrinks with the spread
+    V = V - V.mean(axis=1, keepdims=True)  # distances do not change, equal rows stay equal; rounding shrinks
     norms = np.einsum("snd,snd->sn", V, V)
     D2 = np.maximum(norms[:, :, None] + norms[:, None, :] - 2.0 * (V @ V.transpose(0, 2, 1)), 0.0)
-    for s in np.flatnonzero(np.min(_off_diagonal(D2), axis=(1, 2)) <= limit):
-        group = np.unique(V[s], axis=0, return_inverse=True)[1].reshape(-1)
-        D2[s][group[:, None] == group[None, :]] = 0.0
+    close = np.argwhere(_off_diagonal(D2) <= limit[:, None, None])  # (snapshot, i, j) of each close pair
+    step = max(1, _CHUNK_VALUES // V.shape[2])
+    for start in range(0, len(close), step):
+        s, i, j = close[start : start + step].T
+        equal = np.all(V[s, i] == V[s, j], axis=1)
+        D2[s[equal], i[equal], j[equal]] = 0.0
     return D2
 
 
