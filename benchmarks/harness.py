@@ -54,7 +54,11 @@ TABS = ("Results", "Weights", "Symmetry", "Backprop maths")
 OBSERVER = """
 (() => {
   if (window.__lab) return;
-  const lab = window.__lab = {started: 0, finished: 0, lastStart: 0, lastFinish: 0, lastChart: 0};
+  const lab = window.__lab = {started: 0, finished: 0, lastStart: 0, lastFinish: 0, lastChart: 0, lastAction: 0};
+  // the user's action: the Enter that commits a typed value, or a press of a button, tab or option
+  const acted = () => { lab.lastAction = performance.now(); };
+  document.addEventListener('keydown', (e) => { if (e.key === 'Enter') acted(); }, true);
+  document.addEventListener('pointerdown', acted, true);
   const CHART = '[data-testid="stVegaLiteChart"]';
   const chartChanged = () => { lab.lastChart = performance.now(); };
   const inChart = (node) => {
@@ -108,7 +112,7 @@ SNAPSHOT = """() => {
     charts: charts.length, drawn: drawn.length,
     started: lab.started || 0, finished: lab.finished || 0,
     lastStart: lab.lastStart || 0, lastFinish: lab.lastFinish || 0, lastChart: lab.lastChart || 0,
-    now: performance.now(),
+    lastAction: lab.lastAction || 0, now: performance.now(),
   };
 }"""
 
@@ -277,7 +281,8 @@ def wait_for_charts(page, timeout: float = 30) -> int:
 class Phases:
     """Where the seconds of one measurement went, in the page's clock.
 
-    ``to_run``: from the action (navigation or widget change) to the script starting; ``run``: the
+    ``to_run``: from the action to the script starting (the action: the navigation, or the last Enter or
+    pointer press in the page, which commits a change; the typing before it is not counted); ``run``: the
     script's run as the browser sees it (deltas arriving and rendered as they come); ``draw``: from the
     run's end to the last chart paint (0 when the charts were done first). ``total`` is their sum.
     """
@@ -292,9 +297,10 @@ class Phases:
 
     @classmethod
     def of(cls, start_ms: float, snapshot: dict) -> Phases:
+        action = max(start_ms, snapshot["lastAction"])
         started, finished = snapshot["lastStart"], snapshot["lastFinish"]
         drawn = max(finished, snapshot["lastChart"])
-        return cls((started - start_ms) / 1000, (finished - started) / 1000, (drawn - finished) / 1000)
+        return cls((started - action) / 1000, (finished - started) / 1000, (drawn - finished) / 1000)
 
 
 def load_phases(page) -> Phases:
