@@ -95,6 +95,27 @@ def test_slow_run_from_the_cache_renders_again():
     assert metric(at, "Distinct hidden neurons") == "1/3 · 1/3"
 
 
+def chart_data(at: AppTest) -> list[bytes]:
+    """Every chart's data as sent to the browser (Arrow bytes), in page order."""
+    return [b"".join(d.data.data for d in e.proto.datasets) for e in at.get("vega_lite_chart")]
+
+
+def test_cached_charts_follow_the_snapshot_and_the_run():
+    """Charts come from a cache keyed by run, view and snapshot: each key draws its own data."""
+    at = open_tab(fresh(), "Weights")
+    last = chart_data(at)
+    assert len(last) == 7  # W^0..W^2, their gradients, the hidden activations
+    at.select_slider(key="weights_iteration").set_value(0).run()
+    first = chart_data(at)
+    assert all(a != b for a, b in zip(first, last))  # every matrix and activation moved in 1,000 steps
+    open_tab(at, "Results")
+    question = chart_data(at)
+    at.number_input(key="init_scale").set_value(0.5).run()
+    assert all(a != b for a, b in zip(chart_data(at), question))
+    at.number_input(key="init_scale").set_value(1.0).run()
+    assert chart_data(at) == question
+
+
 @pytest.mark.parametrize("method", ["uniform", "normal", "xavier", "he"])
 def test_random_initialization_makes_hidden_neurons_distinct(method):
     at = fresh()
