@@ -29,7 +29,6 @@ class Page:
 
     elements: dict[tuple[int, ...], object] = field(default_factory=dict)  # delta path -> element proto
     blocks: dict[tuple[int, ...], object] = field(default_factory=dict)  # delta path -> block proto
-    to_start: float = 0.0  # s: request sent -> the server says the script runs
     seconds: float = 0.0  # s: request sent -> script_finished (every element received)
 
     def of_type(self, kind: str) -> list:
@@ -48,10 +47,6 @@ class Page:
             if getattr(container, "id", "").endswith(f"-{name}"):
                 return container.id
         raise KeyError(f"no widget keyed or labelled {name!r} on the page")
-
-    def text(self) -> str:
-        """Every element and block as protobuf text: what the user could read, and more."""
-        return "\n".join(str(p) for p in [*self.blocks.values(), *self.elements.values()])
 
     def exceptions(self) -> list[str]:
         return [f"{e.type}: {e.message}" for e in self.of_type("exception")]
@@ -107,9 +102,7 @@ class Session:
             forward = ForwardMsg()
             forward.ParseFromString(self._socket.recv(timeout=left))
             kind = forward.WhichOneof("type")
-            if kind == "session_status_changed" and forward.session_status_changed.script_is_running:
-                page.to_start = page.to_start or time.perf_counter() - started
-            elif kind == "delta":
+            if kind == "delta":
                 path = tuple(forward.metadata.delta_path)
                 delta = forward.delta
                 if delta.WhichOneof("type") == "new_element":
