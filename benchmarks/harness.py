@@ -54,7 +54,16 @@ TABS = ("Results", "Weights", "Symmetry", "Backprop maths")
 OBSERVER = """
 (() => {
   if (window.__lab) return;
-  const lab = window.__lab = {started: 0, finished: 0, lastStart: 0, lastFinish: 0, lastChart: 0, lastAction: 0};
+  const lab = window.__lab = {started: 0, finished: 0, lastStart: 0, lastFinish: 0, lastChart: 0, lastAction: 0,
+                              messages: 0, lastMessage: 0};
+  // every message from the server: a run too short for the page to show 'running' still sends some
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { lab.messages++; lab.lastMessage = performance.now(); });
+    }
+  };
   // the user's action: the Enter that commits a typed value, or a press of a button, tab or option
   const acted = () => { lab.lastAction = performance.now(); };
   document.addEventListener('keydown', (e) => { if (e.key === 'Enter') acted(); }, true);
@@ -112,15 +121,17 @@ SNAPSHOT = """() => {
     charts: charts.length, drawn: drawn.length,
     started: lab.started || 0, finished: lab.finished || 0,
     lastStart: lab.lastStart || 0, lastFinish: lab.lastFinish || 0, lastChart: lab.lastChart || 0,
-    lastAction: lab.lastAction || 0, now: performance.now(),
+    lastAction: lab.lastAction || 0, messages: lab.messages || 0, lastMessage: lab.lastMessage || 0,
+    now: performance.now(),
   };
 }"""
 
 IDLE = f"""(want) => {{
   const s = ({SNAPSHOT})();
-  const last = Math.max(s.lastFinish, s.lastChart, s.lastStart, want.since);
+  const last = Math.max(s.lastFinish, s.lastChart, s.lastStart, s.lastMessage, want.since);
+  const ran = s.finished >= want.finished || s.messages >= want.messages;  // a short run may never show 'running'
   const settled = s.state === 'notRunning' && s.connection === 'CONNECTED' && s.skeletons === 0 && s.stale === 0
-    && s.drawn === s.charts && s.finished >= want.finished && s.now - last >= want.quiet;
+    && s.drawn === s.charts && ran && s.now - last >= want.quiet;
   // an exception or st.error instead of the charts: done, the caller reports it
   return settled && (s.drawn >= want.charts || s.problems.length > 0) ? s : null;
 }}"""
@@ -249,7 +260,9 @@ def now(page) -> float:
     return page.evaluate("performance.now()")
 
 
-def wait_for_idle(page, timeout: float = 30, charts: int = 0, finished: int = 1, since: float = 0.0) -> dict:
+def wait_for_idle(
+    page, timeout: float = 30, charts: int = 0, finished: int = 1, since: float = 0.0, messages: int | None = None
+) -> dict:
     """Wait until the script is not running, nothing is stale or a skeleton, every visible chart is drawn
     (at least ``charts`` of them), at least ``finished`` runs have finished, and nothing has moved for
     QUIET_SECONDS, counted from ``since`` (page clock, ms) at the earliest: an action just taken gets
@@ -257,7 +270,8 @@ def wait_for_idle(page, timeout: float = 30, charts: int = 0, finished: int = 1,
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     _install(page)
-    want = {"charts": charts, "finished": finished, "quiet": QUIET_SECONDS * 1000, "since": since}
+    want = {"charts": charts, "finished": finished, "quiet": QUIET_SECONDS * 1000, "since": since,
+            "messages": 1e18 if messages is None else messages}
     try:
         handle = page.wait_for_function(IDLE, arg=want, polling=50, timeout=timeout * 1000)
     except PlaywrightTimeout:
@@ -299,6 +313,8 @@ class Phases:
     def of(cls, start_ms: float, snapshot: dict) -> Phases:
         action = max(start_ms, snapshot["lastAction"])
         started, finished = snapshot["lastStart"], snapshot["lastFinish"]
+        if started < action:  # a run too short for the page to show 'running': the server's last message ends it
+            started = finished = snapshot["lastMessage"]
         drawn = max(finished, snapshot["lastChart"])
         return cls((started - action) / 1000, (finished - started) / 1000, (drawn - finished) / 1000)
 
@@ -324,13 +340,21 @@ def measure_cold_load(base_url: str, query: str = "", chromium=None, timeout: fl
             page.context.close()
 
 
+def wait_for_rerun(page, before: dict, timeout: float = 30, charts: int = 0, since: float = 0.0) -> dict:
+    """:func:`wait_for_idle` after an action that reruns the script, ``before`` being the snapshot taken
+    before it: one more run has finished or, for a run too short for the page to show 'running', the
+    server has sent one more message."""
+    return wait_for_idle(page, timeout, charts, finished=before["finished"] + 1, since=since,
+                         messages=before["messages"] + 1)
+
+
 def measure_change_phases(page, change: Callable, timeout: float = 60, charts: int = 1) -> Phases:
     """Perform ``change(page)``; wait for the rerun it causes to start and finish and every chart to be redrawn."""
     before = wait_for_idle(page, timeout, charts=0, finished=0)
     start_ms = now(page)
     change(page)
-    after = wait_for_idle(page, timeout, charts=charts, finished=before["finished"] + 1)
-    if after["started"] <= before["started"]:
+    after = wait_for_rerun(page, before, timeout, charts, since=start_ms)
+    if after["started"] <= before["started"] and after["messages"] <= before["messages"]:
         raise RuntimeError("the change finished a run that the page never saw start; cannot time it")
     return Phases.of(start_ms, after)
 

@@ -352,7 +352,8 @@ def _cross_check(users: list[User]) -> None:
         others = {t for other in users if other is not user for v in other.set_values for t in tokens(v)}
         if not others:
             continue
-        pattern = re.compile(r"(?<![\d.,])(" + "|".join(map(re.escape, sorted(others))) + r")(?![\d])")
+        # whole tokens only: widget ids hold hex digits ("$$ID-...a1302f..."), which are no setting
+        pattern = re.compile(r"(?<![\w.,])(" + "|".join(map(re.escape, sorted(others))) + r")(?![\w])")
         found = sorted(set(pattern.findall(user.seen)))
         if found:
             user.mismatches.append(f"it received other users' values {found[:10]}")

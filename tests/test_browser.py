@@ -61,16 +61,16 @@ def test_random_init_redraws_charts_and_breaks_symmetry(page):
 
 
 def test_bad_layers_show_an_error_then_recover(page):
-    finished = harness.wait_for_idle(page)["finished"]
+    before = harness.wait_for_idle(page)
     harness.set_text(page, "Layer sizes, input first", "2,0,2")
-    after = harness.wait_for_idle(page, finished=finished + 1)
+    after = harness.wait_for_rerun(page, before)
     assert errors(page).count() == 1
     assert "layers" in errors(page).inner_text()
     assert after["charts"] == 0
     assert_no_exception(page)
 
     harness.set_text(page, "Layer sizes, input first", "2,3,3,2")
-    after = harness.wait_for_idle(page, charts=3, finished=after["finished"] + 1)
+    after = harness.wait_for_rerun(page, after, charts=3)
     assert after["drawn"] >= 3
     assert errors(page).count() == 0
     assert_no_exception(page)
