@@ -88,11 +88,6 @@ def weights_frames(run: Run, snapshot: int) -> list[pd.DataFrame]:
     return [matrix_frame(W, l) for l, W in enumerate(run.weights[snapshot])]
 
 
-def gradients_frames(run: Run, snapshot: int) -> list[pd.DataFrame]:
-    """One matrix_frame (row, col, from_label, to_label, value) per ``dC/dW^l`` at ``snapshot``."""
-    return [matrix_frame(G, l) for l, G in enumerate(run.gradients[snapshot])]
-
-
 def activations_frame(run: Run, snapshot: int) -> pd.DataFrame:
     """Columns layer, observation, neuron, activation: hidden ``a^1 .. a^{L-1}`` of the first 50 observations."""
     a = _network(run, snapshot, run.inputs[:MAX_OBSERVATIONS])

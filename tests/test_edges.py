@@ -244,7 +244,8 @@ def everything_about(run: Run) -> list[str]:
         charts.symmetry_chart(frames.symmetry_frame(runs)),
     ]
     for s in (0, last):  # the frames of the first snapshot, then of the last one, which is drawn
-        matrices = [*frames.weights_frames(run, s), *frames.gradients_frames(run, s)]
+        gradients = [frames.matrix_frame(G, l) for l, G in enumerate(run.gradients[s])]
+        matrices = [*frames.weights_frames(run, s), *gradients]
         activations = frames.activations_frame(run, s)
     chart_list += [charts.heatmap(df, "W") for df in (matrices[0], matrices[-1])]
     if len(activations):

@@ -88,8 +88,8 @@ def test_weights_frames_one_frame_per_matrix(default_run, snapshot):
         np.testing.assert_allclose(df["value"], W.ravel(), atol=0)
 
 
-def test_gradients_frames_match_the_run(default_run):
-    dfs = frames.gradients_frames(default_run, 0)
+def test_gradient_matrix_frames_match_the_run(default_run):
+    dfs = [frames.matrix_frame(G, l) for l, G in enumerate(default_run.gradients[0])]  # as the Weights tab draws
     for df, G in zip(dfs, default_run.gradients[0]):
         np.testing.assert_allclose(df["value"], G.ravel(), atol=0)
     np.testing.assert_allclose(dfs[2]["value"].iloc[:2], [0.0288126, 0.0596958], atol=1e-7)  # the question's dC/dW^2
