@@ -97,17 +97,22 @@ def test_gradients_match_finite_differences(layers, activation, output_activatio
     assert max(np.max(np.abs(G)) for G in analytic) > 1e-3  # the comparison is not all zeros
 
 
+def scale_slope(monkeypatch, name: str, factor: float) -> None:
+    """Make activation ``name``'s derivative wrong by ``factor`` (its value stays right)."""
+    activation = mlp.ACTIVATIONS[name]
+
+    def wrong_slope(n, a, out):
+        activation.slope(n, a, out)
+        out *= factor
+        return out
+
+    monkeypatch.setitem(mlp.ACTIVATIONS, name, type(activation)(name, activation.value, wrong_slope))
+
+
 def test_gradient_check_detects_a_wrong_gradient(monkeypatch):
     # The check can fail: halve the sigmoid's slope and it must notice.
     weights, X, Y = random_problem((3, 4, 2), 0)
-    sigmoid = mlp.ACTIVATIONS["sigmoid"]
-
-    def half_slope(n, a, out):
-        sigmoid.slope(n, a, out)
-        out *= 0.5
-        return out
-
-    monkeypatch.setitem(mlp.ACTIVATIONS, "sigmoid", type(sigmoid)("sigmoid", sigmoid.value, half_slope))
+    scale_slope(monkeypatch, "sigmoid", 0.5)
     assert mlp.gradient_check(weights, X, Y, epsilon=1e-5, floor=1e-3).max_relative_error > 0.1
 
 
@@ -134,14 +139,7 @@ def test_gradient_check_defaults_detect_a_wrong_gradient_on_a_trained_network(mo
     run = mlp.train(
         mlp.Config.from_mapping({"data": "xor", "init": "normal", "activation": "tanh", "iterations": 2000})
     )
-    tanh = mlp.ACTIVATIONS["tanh"]
-
-    def slope_off_by_one_percent(n, a, out):
-        tanh.slope(n, a, out)
-        out *= 1.01
-        return out
-
-    monkeypatch.setitem(mlp.ACTIVATIONS, "tanh", type(tanh)("tanh", tanh.value, slope_off_by_one_percent))
+    scale_slope(monkeypatch, "tanh", 1.01)  # the slope off by one percent
     check = mlp.gradient_check(run.final_weights, run.inputs, run.targets, "tanh")
     assert check.max_relative_error > 1e-5
 
