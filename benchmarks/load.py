@@ -266,26 +266,29 @@ class Scenario:
                 user.open_seconds = time.monotonic() - opened
                 session.timeout = STEP_TIMEOUT
                 self._wait(self.start)
-                self._drive(session, user, rng)
+                keep = lambda: session.click("Keep this run").seconds  # noqa: E731
+                self._drive(user, rng, lambda key, number: session.set(key, number).seconds, keep)
                 self._wait(self.stop)
                 self._check(session, user)
         except Exception as error:  # noqa: BLE001 - any failure is this user's error, reported
             user.errors.append(_short(error))
             self._abort()
 
-    def _drive(self, session: Session, user: User, rng: random.Random) -> None:
+    def _drive(self, user: User, rng: random.Random, change: Callable[[str, float | int], float],
+               keep: Callable[[], float] | None = None) -> None:
+        """Until the deadline: ``change(key, value)`` (its seconds), now and then ``keep()`` (its seconds), think."""
         time.sleep(rng.uniform(0, self.think))  # users do not all press Enter in the same millisecond
         history: list[tuple[str, float | int]] = []
         last_kind = ""
         while time.monotonic() < self.deadline:
             key, number, last_kind = user.next_change(rng, history, last_kind)
             try:
-                page = session.set(key, number)
+                seconds = change(key, number)
                 user.config = user.config.replace(**{key: number})
-                user.changes.append(Change(key, number, last_kind, page.seconds))
-                if len(user.changes) == 1 or rng.random() < KEEP_SHARE:
+                user.changes.append(Change(key, number, last_kind, seconds))
+                if keep is not None and (len(user.changes) == 1 or rng.random() < KEEP_SHARE):
                     user.keep()  # the press is sent: the server keeps it, whatever happens next
-                    user.keeps.append(session.click("Keep this run").seconds)
+                    user.keeps.append(keep())
             except Exception as error:  # noqa: BLE001 - the state is unknown now: stop this user's driving
                 user.errors.append(f"changing {key} to {text(number)}: {_short(error)}")
                 return
@@ -319,19 +322,12 @@ class Scenario:
                 charts = harness.wait_for_idle(page, charts=1)["drawn"]
                 user.open_seconds = time.monotonic() - opened
                 self._wait(self.start)
-                history: list[tuple[str, float | int]] = []
-                last_kind = ""
-                while time.monotonic() < self.deadline and not user.errors:
-                    key, number, last_kind = user.next_change(rng, history, last_kind)
-                    change = lambda p, key=key, number=number: harness.commit(  # noqa: E731
-                        harness.keyed(p, key).locator("input"), text(number)
-                    )
-                    try:
-                        phases = harness.measure_change_phases(page, change, STEP_TIMEOUT, charts)
-                        user.changes.append(Change(key, number, last_kind, phases.total))
-                    except Exception as error:  # noqa: BLE001
-                        user.errors.append(f"changing {key} to {text(number)}: {_short(error)}")
-                    time.sleep(rng.uniform(0.5 * self.think, 1.5 * self.think))
+
+                def change(key: str, number: float | int) -> float:
+                    commit = lambda p: harness.commit(harness.keyed(p, key).locator("input"), text(number))  # noqa: E731
+                    return harness.measure_change_phases(page, commit, STEP_TIMEOUT, charts).total
+
+                self._drive(user, rng, change)
                 self._wait(self.stop)
                 user.seen = page.evaluate("document.body.innerText")
                 page.context.close()
