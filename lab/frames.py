@@ -48,7 +48,7 @@ def _neurons(layer: int, n: int, letter: str = "a") -> list[str]:
 def _network(run: Run, snapshot: int, X: np.ndarray) -> list[np.ndarray]:
     """``a^0 .. a^L`` for inputs ``X`` at the weights of ``snapshot`` (quiet on blown-up weights)."""
     with np.errstate(all="ignore"):
-        return mlp.activations(run.weights[snapshot], X, run.config.activation, run.config.output_activation)
+        return mlp.activations(run.config.architecture, run.weights[snapshot], X)
 
 
 def loss_frame(runs: Mapping[str, Run], max_points: int = 1500) -> pd.DataFrame:
@@ -143,9 +143,8 @@ def matrix_table(M: np.ndarray, row_names: list[str] | None, col_names: list[str
 
 def trace_steps(run: Run, snapshot: int = 0) -> list[Step]:
     """Every matrix of one forward and backward pass at the weights of ``snapshot`` (see ``mlp.trace``)."""
-    c = run.config
     with np.errstate(all="ignore"):
-        return mlp.trace(run.weights[snapshot], run.inputs, run.targets, c.activation, c.output_activation, c.loss)
+        return mlp.trace(run.config.architecture, run.weights[snapshot], run.inputs, run.targets)
 
 
 def step_table(step: Step) -> pd.DataFrame:

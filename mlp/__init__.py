@@ -10,7 +10,7 @@ from .data import DATASETS, DataError, Dataset, read_csv
 from .gradcheck import gradient_check
 from .initializers import INITIALIZERS, initial_weights
 from .losses import LOSSES
-from .network import Network, activations, forward, gradients
+from .network import Architecture, Network, activations, forward, gradients
 from .optimizers import OPTIMIZERS
 from .sweep import SweepResult, SweepSpec, sweep
 from .symmetry import layer_symmetry
@@ -19,6 +19,7 @@ from .train import Run, train
 
 __all__ = [
     "ACTIVATIONS",
+    "Architecture",
     "DATASETS",
     "INITIALIZERS",
     "LOSSES",

@@ -138,9 +138,7 @@ def summary(run: Run) -> str:
 
 def trace_text(run: Run) -> str:
     """Every matrix of the first iteration, in the question's order."""
-    steps = trace(
-        run.weights[0], run.inputs, run.targets, run.config.activation, run.config.output_activation, run.config.loss
-    )
+    steps = trace(run.config.architecture, run.weights[0], run.inputs, run.targets)
     with np.printoptions(precision=7, suppress=True, linewidth=120):
         return "\n\n".join(f"{s.symbol}  ({s.phase})\n{s.value}" for s in steps)
 

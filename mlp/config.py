@@ -19,8 +19,10 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .data import DATASETS, Dataset
+from .errors import ConfigError
 from .initializers import INITIALIZERS
 from .losses import LOSSES
+from .network import Architecture
 from .optimizers import OPTIMIZERS
 
 # One request must not pin a shared server. Work is counted in "weight x observation" units per
@@ -39,14 +41,6 @@ MAX_COLUMNS = 64
 MAX_ITERATIONS = 1_000_000
 MAX_SCALE = 1e6
 MAX_TEXT = 200_000
-
-
-class ConfigError(ValueError):
-    """A setting that cannot be used. ``str(error)`` is one sentence naming field, value and rule."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
 
 
 def _show(value: Any) -> str:
@@ -302,6 +296,11 @@ class Config:
         return _dataset(*(getattr(self, name) for name in _DATA_FIELDS))
 
     @property
+    def architecture(self) -> Architecture:
+        """Layer sizes, activations and cost: everything of the network but its weights."""
+        return Architecture(self.layers, self.activation, self.output_activation, self.loss)
+
+    @property
     def n_params(self) -> int:
         return sum((1 + a) * b for a, b in zip(self.layers, self.layers[1:]))
 
@@ -360,16 +359,9 @@ def _check_network(c: Config) -> None:
             f"{query_text(list(c.layers))} ends with {c.layers[-1]} outputs but {name} has {data.n_outputs} "
             f"target columns; the last size must be {data.n_outputs}.",
         )
-    if LOSSES[c.loss].needs_sigmoid_output:
-        if c.output_activation != "sigmoid":
-            raise ConfigError(
-                "loss",
-                f"cross_entropy needs output_activation sigmoid (outputs between 0 and 1), not {c.output_activation}.",
-            )
-        if np.any((data.Y < 0) | (data.Y > 1)):
-            raise ConfigError(
-                "loss", "cross_entropy needs every target between 0 and 1; use sse or mse for these targets."
-            )
+    c.architecture  # noqa: B018  (refuses a cost that does not fit the output activation)
+    if LOSSES[c.loss].needs_sigmoid_output and np.any((data.Y < 0) | (data.Y > 1)):
+        raise ConfigError("loss", "cross_entropy needs every target between 0 and 1; use sse or mse for these targets.")
 
 
 def _check_budget(c: Config) -> None:

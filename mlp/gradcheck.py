@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import gradients
+from .network import Architecture, gradients
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,10 @@ class GradientCheck:
 
 
 def gradient_check(
+    architecture: Architecture,
     weights: list[np.ndarray],
     X: np.ndarray,
     Y: np.ndarray,
-    activation: str = "sigmoid",
-    output_activation: str = "sigmoid",
-    loss: str = "sse",
     epsilon: float = 1e-5,
     floor: float = 1e-3,
 ) -> GradientCheck:
@@ -40,9 +38,9 @@ def gradient_check(
     """
 
     def cost(ws):
-        return gradients(ws, X, Y, activation, output_activation, loss).loss
+        return gradients(architecture, ws, X, Y).loss
 
-    analytic = gradients(weights, X, Y, activation, output_activation, loss).grads
+    analytic = gradients(architecture, weights, X, Y).grads
     numeric = []
     for l, W in enumerate(weights):
         G = np.empty_like(W)

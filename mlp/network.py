@@ -22,12 +22,44 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import ACTIVATIONS, Activation
+from .errors import ConfigError
 from .losses import LOSSES, Loss
 
 
 def layer_sizes(weights: list[np.ndarray]) -> tuple[int, ...]:
     """``(n_0, n_1, ..., n_L)`` read off the shapes of ``W^0 .. W^{L-1}``."""
     return (weights[0].shape[0] - 1,) + tuple(W.shape[1] for W in weights)
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Everything of a network but its weights: layer sizes (input first), activations and cost.
+
+    A cost that needs outputs between 0 and 1 (``cross_entropy``) is refused with any output
+    activation but the sigmoid: its gradient formula assumes one.
+    """
+
+    layers: tuple[int, ...]
+    activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
+    loss: str = "sse"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(int(n) for n in self.layers))
+        for field, registry in (("activation", ACTIVATIONS), ("output_activation", ACTIVATIONS), ("loss", LOSSES)):
+            if getattr(self, field) not in registry:
+                raise ConfigError(field, f"{getattr(self, field)!r} is not one of: {', '.join(registry)}.")
+        if LOSSES[self.loss].needs_sigmoid_output and self.output_activation != "sigmoid":
+            raise ConfigError(
+                "loss",
+                f"{self.loss} needs output_activation sigmoid (outputs between 0 and 1), not {self.output_activation}.",
+            )
+
+    def check(self, weights: list[np.ndarray]) -> None:
+        """Refuse weights whose shapes are not ``(1 + n_l, n_{l+1})`` for these layers."""
+        if layer_sizes(weights) != self.layers or any(W.ndim != 2 for W in weights):
+            shapes = ", ".join(str(W.shape) for W in weights)
+            raise ConfigError("weights", f"shapes {shapes} do not fit layers {self.layers}.")
 
 
 class Network:
@@ -40,20 +72,14 @@ class Network:
     ``deltas[l]`` hold ``dC/da^{l+1}``, ``f'(n^{l+1})`` and ``delta^{l+1}``.
     """
 
-    def __init__(
-        self,
-        layers: tuple[int, ...],
-        X: np.ndarray,
-        Y: np.ndarray,
-        activation: str = "sigmoid",
-        output_activation: str = "sigmoid",
-        loss: str = "sse",
-    ):
+    def __init__(self, architecture: Architecture, X: np.ndarray, Y: np.ndarray):
+        layers = architecture.layers
         L = len(layers) - 1
         n_obs = X.shape[0]
-        self.layers = tuple(layers)
-        self.activations: list[Activation] = [ACTIVATIONS[activation]] * (L - 1) + [ACTIVATIONS[output_activation]]
-        self.loss: Loss = LOSSES[loss]
+        self.layers = layers
+        hidden, output = ACTIVATIONS[architecture.activation], ACTIVATIONS[architecture.output_activation]
+        self.activations: list[Activation] = [hidden] * (L - 1) + [output]
+        self.loss: Loss = LOSSES[architecture.loss]
         self.Y = np.array(Y, dtype=float)
 
         shapes = [(1 + n_in, n_out) for n_in, n_out in zip(layers[:-1], layers[1:])]
@@ -129,29 +155,28 @@ class Network:
                 delta.dot(W_out_T, dC_da_prev)  # dC/da^l = delta^{l+1} W^l[1:]^T
 
 
-def activations(
-    weights: list[np.ndarray],
-    X: np.ndarray,
-    activation: str = "sigmoid",
-    output_activation: str = "sigmoid",
-) -> list[np.ndarray]:
-    """``a^0 .. a^L`` for inputs ``X``; ``a^l`` has shape ``(observations, n_l)``."""
-    sizes = layer_sizes(weights)
-    net = Network(sizes, X, np.zeros((len(X), sizes[-1])), activation, output_activation)
+def _network(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray | None) -> Network:
+    """A one-off network holding ``weights`` (checked against ``architecture``)."""
+    architecture.check(weights)
+    if Y is None:  # no targets: any cost that accepts zeros
+        Y = np.zeros((len(X), architecture.layers[-1]))
+        architecture = Architecture(architecture.layers, architecture.activation, architecture.output_activation)
+    net = Network(architecture, X, Y)
     net.set_weights(weights)
+    return net
+
+
+def activations(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray) -> list[np.ndarray]:
+    """``a^0 .. a^L`` for inputs ``X``; ``a^l`` has shape ``(observations, n_l)``."""
+    net = _network(architecture, weights, X, None)
     with np.errstate(all="ignore"):  # blown-up weights give inf/NaN, silently
         net.forward()
     return [np.array(X, dtype=float)] + [a.copy() for a in net.a]
 
 
-def forward(
-    weights: list[np.ndarray],
-    X: np.ndarray,
-    activation: str = "sigmoid",
-    output_activation: str = "sigmoid",
-) -> np.ndarray:
+def forward(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray) -> np.ndarray:
     """The network's output ``a^L``, shape ``(observations, n_L)``, for inputs ``X``."""
-    return activations(weights, X, activation, output_activation)[-1]
+    return activations(architecture, weights, X)[-1]
 
 
 @dataclass(frozen=True)
@@ -162,17 +187,9 @@ class Gradients:
     grads: list[np.ndarray]
 
 
-def gradients(
-    weights: list[np.ndarray],
-    X: np.ndarray,
-    Y: np.ndarray,
-    activation: str = "sigmoid",
-    output_activation: str = "sigmoid",
-    loss: str = "sse",
-) -> Gradients:
+def gradients(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> Gradients:
     """Cost and analytic gradients ``dC/dW^l`` (same shapes as ``weights``)."""
-    net = Network(layer_sizes(weights), X, Y, activation, output_activation, loss)
-    net.set_weights(weights)
+    net = _network(architecture, weights, X, Y)
     with np.errstate(all="ignore"):  # blown-up weights give inf/NaN, silently (as in `activations`)
         cost = net.forward()
         net.backward()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network, layer_sizes
+from .network import Architecture, _network
 
 
 @dataclass(frozen=True)
@@ -32,23 +32,15 @@ def _neurons(letter: str, layer: int, count: int) -> tuple[str, ...]:
     return tuple(f"{letter}^{layer}_{j}" for j in range(count))
 
 
-def trace(
-    weights: list[np.ndarray],
-    X: np.ndarray,
-    Y: np.ndarray,
-    activation: str = "sigmoid",
-    output_activation: str = "sigmoid",
-    loss: str = "sse",
-) -> list[Step]:
+def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> list[Step]:
     """Every matrix of one forward and backward pass at ``weights``.
 
     Forward, for each ``l``: ``[1 | a^l]``, ``n^{l+1}``, ``a^{l+1}``. Backward, from the output:
     ``dC/da^L``, then for each ``l`` going back ``da^{l+1}/dn^{l+1}``, ``delta^{l+1}``,
     ``dC/dW^l`` and (for ``l >= 1``) ``dC/da^l``. Blown-up weights give inf/NaN entries, silently.
     """
-    sizes = layer_sizes(weights)
-    net = Network(sizes, X, Y, activation, output_activation, loss)
-    net.set_weights(weights)
+    sizes = architecture.layers
+    net = _network(architecture, weights, X, Y)
     with np.errstate(all="ignore"):
         net.forward()
         net.backward()

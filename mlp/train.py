@@ -77,7 +77,7 @@ def snapshot_schedule(iterations: int, count: int) -> np.ndarray:
 def build_network(config: Config) -> Network:
     """The network of ``config`` on its data, holding the initial weights."""
     data = config.dataset
-    net = Network(config.layers, data.X, data.Y, config.activation, config.output_activation, config.loss)
+    net = Network(config.architecture, data.X, data.Y)
     net.set_weights(initial_weights(config.layers, config.init, config.init_scale, config.noise, config.seed))
     return net
 

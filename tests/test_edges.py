@@ -257,8 +257,7 @@ def everything_about(run: Run) -> list[str]:
         chart.to_dict(validate=False)
     for step in frames.trace_steps(run, 0):
         frames.step_table(step)
-    c = run.config
-    mlp.gradient_check(run.weights[0], run.inputs, run.targets, c.activation, c.output_activation, c.loss)
+    mlp.gradient_check(run.config.architecture, run.weights[0], run.inputs, run.targets)
     words = [diagnosis.status_sentence(run), *diagnosis.diagnose(run), diagnosis.headline(run) or ""]
     # The CLI prints the summary, then the trace: a trace of inf gradients follows its status line.
     return [*words, *summary(run).splitlines(), summary(run) + "\n" + trace_text(run)]
@@ -278,8 +277,7 @@ def edge_runs() -> dict[str, tuple[Run, list[str]]]:
 
 def cost(config: Config, weights: list[np.ndarray]) -> float:
     with np.errstate(all="ignore"):
-        return mlp.gradients(weights, config.dataset.X, config.dataset.Y, config.activation,
-                             config.output_activation, config.loss).loss  # fmt: skip
+        return mlp.gradients(config.architecture, weights, config.dataset.X, config.dataset.Y).loss
 
 
 @pytest.mark.parametrize("name", EDGES)
@@ -310,7 +308,7 @@ def test_gd_divergence_is_one_step_past_the_last_finite_weights(edge_runs):
     # Independent oracle: one more plain gradient step from the record's last weights is not finite.
     run, _ = edge_runs["lr-5-gd-diverges"]
     c = run.config
-    grads = mlp.gradients(run.final_weights, c.dataset.X, c.dataset.Y, c.activation, c.output_activation, c.loss)
+    grads = mlp.gradients(c.architecture, run.final_weights, c.dataset.X, c.dataset.Y)
     assert np.isfinite(grads.loss)
     stepped = [W - c.lr * G for W, G in zip(run.final_weights, grads.grads)]
     assert not np.isfinite(cost(c, stepped))
@@ -320,7 +318,7 @@ def test_gd_divergence_is_one_step_past_the_last_finite_weights(edge_runs):
 def test_huge_start_saturates_every_hidden_neuron(edge_runs, name, low, high):
     run, _ = edge_runs[name]
     c = run.config
-    for a in mlp.activations(run.weights[0], run.inputs, c.activation, c.output_activation)[1:-1]:
+    for a in mlp.activations(c.architecture, run.weights[0], run.inputs)[1:-1]:
         assert np.all(np.isclose(a, low, atol=1e-9) | np.isclose(a, high, atol=1e-9))
 
 
@@ -328,7 +326,7 @@ def test_dead_relu_neurons_stay_dead_and_their_weights_never_move(edge_runs):
     run, said = edge_runs["dead-relu"]
     c = run.config
     for weights, gradients in zip(run.weights, run.gradients):
-        hidden = mlp.activations(weights, run.inputs, c.activation, c.output_activation)[1:-1]
+        hidden = mlp.activations(c.architecture, weights, run.inputs)[1:-1]
         assert all(np.all(a == 0.0) for a in hidden)  # relu(-1 - 1 x ...) = 0 for every neuron
         assert np.all(gradients[0] == 0.0) and np.all(gradients[1] == 0.0)
     np.testing.assert_array_equal(run.final_weights[0], run.weights[0][0])

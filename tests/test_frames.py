@@ -113,7 +113,7 @@ def test_activations_frame_keeps_the_first_50_observations():
     run = mlp.train(mlp.Config(data="circle", points=120, layers=(2, 4, 1), init="normal", iterations=5))
     df = frames.activations_frame(run, -1)
     assert df["observation"].tolist() == list(np.repeat(np.arange(50), 4))
-    expected = mlp.activations(run.weights[-1], run.inputs[:50])[1]
+    expected = mlp.activations(run.config.architecture, run.weights[-1], run.inputs[:50])[1]
     np.testing.assert_allclose(df["activation"], expected.ravel(), atol=0)
 
 
@@ -146,7 +146,8 @@ def test_surface_frame_pads_the_range_by_10_percent(default_run):
     np.testing.assert_allclose([df["x1"].min(), df["x1"].max()], [0.25, 0.85], atol=1e-12)  # 0.3..0.8 +- 0.05
     np.testing.assert_allclose([df["x2"].min(), df["x2"].max()], [0.29, 0.41], atol=1e-12)  # 0.3..0.4 +- 0.01
     grid = df[["x1", "x2"]].to_numpy()
-    np.testing.assert_allclose(df["output"], mlp.forward(default_run.final_weights, grid)[:, 0], atol=0)
+    expected = mlp.forward(default_run.config.architecture, default_run.final_weights, grid)[:, 0]
+    np.testing.assert_allclose(df["output"], expected, atol=0)
 
 
 def test_surface_frame_degenerate_range_is_padded_by_half():

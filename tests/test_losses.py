@@ -105,9 +105,9 @@ def test_cross_entropy_finite_for_saturated_output(n, y):
     # exp(-800) underflowing to 0 is harmless (numpy ignores underflow by default); nothing else may warn.
     with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
         warnings.simplefilter("error", RuntimeWarning)
-        result = mlp.gradients(W, X, target, output_activation="sigmoid", loss="cross_entropy")
+        result = mlp.gradients(mlp.Architecture((1, 1), loss="cross_entropy"), W, X, target)
     np.testing.assert_allclose(result.loss, abs(n), rtol=1e-15)
     # delta = (a - y) / count = -+1: the gradient survives where sse's would vanish.
     np.testing.assert_allclose(result.grads[0], [[np.sign(n)], [0.0]], rtol=0, atol=1e-15)
-    sse = mlp.gradients(W, X, target, output_activation="sigmoid", loss="sse")
+    sse = mlp.gradients(mlp.Architecture((1, 1)), W, X, target)
     np.testing.assert_array_equal(sse.grads[0], [[0.0], [0.0]])

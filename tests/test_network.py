@@ -47,6 +47,10 @@ def pre_activations(weights, X, activation, output_activation):
     return ns, a
 
 
+def arch(weights, activation="sigmoid", output_activation="sigmoid", loss="sse") -> mlp.Architecture:
+    return mlp.Architecture(layer_sizes(weights), activation, output_activation, loss)
+
+
 def oracle_cost(weights, X, Y, activation, output_activation, loss):
     ns, a = pre_activations(weights, X, activation, output_activation)
     if loss == "sse":
@@ -75,7 +79,7 @@ def away_from_kinks(layers, activation, output_activation):
 @pytest.mark.parametrize(("activation", "output_activation", "loss"), ALLOWED)
 def test_gradients_cost_matches_oracle(layers, activation, output_activation, loss):
     weights, X, Y = random_problem(layers, 1)
-    got = mlp.gradients(weights, X, Y, activation, output_activation, loss).loss
+    got = mlp.gradients(arch(weights, activation, output_activation, loss), weights, X, Y).loss
     np.testing.assert_allclose(got, oracle_cost(weights, X, Y, activation, output_activation, loss), rtol=1e-12)
 
 
@@ -88,9 +92,10 @@ def test_gradients_match_finite_differences(layers, activation, output_activatio
     # cost of size ~1 carries a rounding error of ~1e-16 / 1e-5 = 1e-11 (measured up to 2e-10),
     # so gradients far below 1e-3 cannot be judged relatively; floor = 1e-3 still demands an
     # absolute agreement of 1e-8 there, and 1e-5 relative everywhere else.
-    check = mlp.gradient_check(weights, X, Y, activation, output_activation, loss, epsilon=1e-5, floor=1e-3)
+    architecture = arch(weights, activation, output_activation, loss)
+    check = mlp.gradient_check(architecture, weights, X, Y, epsilon=1e-5, floor=1e-3)
     assert check.max_relative_error < 1e-5
-    analytic = mlp.gradients(weights, X, Y, activation, output_activation, loss).grads
+    analytic = mlp.gradients(architecture, weights, X, Y).grads
     for G, A, W in zip(analytic, check.analytic, weights):
         assert G.shape == W.shape
         np.testing.assert_array_equal(G, A)
@@ -113,7 +118,7 @@ def test_gradient_check_detects_a_wrong_gradient(monkeypatch):
     # The check can fail: halve the sigmoid's slope and it must notice.
     weights, X, Y = random_problem((3, 4, 2), 0)
     scale_slope(monkeypatch, "sigmoid", 0.5)
-    assert mlp.gradient_check(weights, X, Y, epsilon=1e-5, floor=1e-3).max_relative_error > 0.1
+    assert mlp.gradient_check(arch(weights), weights, X, Y, epsilon=1e-5, floor=1e-3).max_relative_error > 0.1
 
 
 @pytest.mark.parametrize(
@@ -129,8 +134,7 @@ def test_gradient_check_defaults_pass_on_trained_networks(values):
     # error (~1e-10) alone would make a relative error of 1e-4 with a floor of 1e-8: the dashboard
     # (threshold 1e-5) would call correct gradients "DISAGREE". The defaults must not.
     run = mlp.train(mlp.Config.from_mapping(values))
-    c = run.config
-    check = mlp.gradient_check(run.final_weights, run.inputs, run.targets, c.activation, c.output_activation, c.loss)
+    check = mlp.gradient_check(run.config.architecture, run.final_weights, run.inputs, run.targets)
     assert check.passed(1e-6), check.max_relative_error
     assert max(np.max(np.abs(G)) for G in check.analytic) < 1e-2  # the gradients really are small
 
@@ -140,13 +144,13 @@ def test_gradient_check_defaults_detect_a_wrong_gradient_on_a_trained_network(mo
         mlp.Config.from_mapping({"data": "xor", "init": "normal", "activation": "tanh", "iterations": 2000})
     )
     scale_slope(monkeypatch, "tanh", 1.01)  # the slope off by one percent
-    check = mlp.gradient_check(run.final_weights, run.inputs, run.targets, "tanh")
+    check = mlp.gradient_check(run.config.architecture, run.final_weights, run.inputs, run.targets)
     assert check.max_relative_error > 1e-5
 
 
 @pytest.mark.parametrize("layers", [(2, 3, 3, 2), (1, 1), (4, 7, 1, 5)])
 def test_network_weight_shapes_are_one_plus_n_l_by_n_next(layers):
-    net = mlp.Network(layers, np.zeros((3, layers[0])), np.zeros((3, layers[-1])))
+    net = mlp.Network(mlp.Architecture(layers), np.zeros((3, layers[0])), np.zeros((3, layers[-1])))
     assert [W.shape for W in net.weights] == [(1 + a, b) for a, b in zip(layers, layers[1:])]
     assert [G.shape for G in net.grads] == [W.shape for W in net.weights]
     assert net.params.size == sum((1 + a) * b for a, b in zip(layers, layers[1:]))
@@ -159,24 +163,25 @@ def test_forward_bias_is_row_zero():
     # n = [1 | a] @ W: row 0 is the bias, row i+1 the weights from neuron i.
     W = np.array([[0.5], [2.0], [-3.0]])
     X = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
-    out = mlp.forward([W], X, output_activation="linear")
+    out = mlp.forward(mlp.Architecture((2, 1), output_activation="linear"), [W], X)
     np.testing.assert_allclose(out, [[2.5], [-2.5], [0.5]], rtol=0, atol=0)
 
 
 def test_activations_lists_every_layer_with_input_first():
     weights = mlp.initial_weights((2, 3, 3, 2), "normal", 1.0, 0.0, 4)
     X = np.array([[0.8, 0.4], [0.3, 0.3]])
-    acts = mlp.activations(weights, X, "tanh", "linear")
+    architecture = mlp.Architecture((2, 3, 3, 2), "tanh", "linear")
+    acts = mlp.activations(architecture, weights, X)
     assert [a.shape for a in acts] == [(2, 2), (2, 3), (2, 3), (2, 2)]
     np.testing.assert_array_equal(acts[0], X)
     _, a = pre_activations(weights, X, "tanh", "linear")
     np.testing.assert_allclose(acts[-1], a, rtol=1e-13)
-    np.testing.assert_array_equal(mlp.forward(weights, X, "tanh", "linear"), acts[-1])
+    np.testing.assert_array_equal(mlp.forward(architecture, weights, X), acts[-1])
 
 
 def test_forward_constant_network_has_identical_columns():
     weights = mlp.initial_weights((2, 3, 3, 2), "constant", 1.0, 0.0, 0)
-    acts = mlp.activations(weights, np.array([[0.8, 0.4], [0.3, 0.3]]))
+    acts = mlp.activations(mlp.Architecture((2, 3, 3, 2)), weights, np.array([[0.8, 0.4], [0.3, 0.3]]))
     for a in acts[1:]:
         assert np.array_equal(a, np.repeat(a[:, :1], a.shape[1], axis=1))
     assert not np.array_equal(acts[-1][0], acts[-1][1])  # the observations still differ
@@ -185,7 +190,7 @@ def test_forward_constant_network_has_identical_columns():
 def test_gradients_constant_network_identical_hidden_rows_and_columns():
     weights = mlp.initial_weights((2, 3, 3, 2), "constant", 1.0, 0.0, 0)
     X, Y = np.array([[0.8, 0.4], [0.3, 0.3]]), np.array([[0.2, 0.4], [1.0, 0.0]])
-    G0, G1, G2 = mlp.gradients(weights, X, Y).grads
+    G0, G1, G2 = mlp.gradients(mlp.Architecture((2, 3, 3, 2)), weights, X, Y).grads
     for G in (G0, G1):  # every hidden neuron's incoming gradient column is the same
         assert np.array_equal(G, np.repeat(G[:, :1], 3, axis=1))
     for G in (G1, G2):  # and so is every outgoing gradient row
@@ -194,13 +199,14 @@ def test_gradients_constant_network_identical_hidden_rows_and_columns():
 
 def test_trace_lists_the_question_order_and_matches_gradients():
     weights, X, Y = random_problem((2, 3, 2), 3)
-    steps = mlp.trace(weights, X, Y, "tanh", "sigmoid", "mse")
+    architecture = mlp.Architecture((2, 3, 2), "tanh", "sigmoid", "mse")
+    steps = mlp.trace(architecture, weights, X, Y)
     assert [s.symbol for s in steps] == [
         "[1 | a^0]", "n^1", "a^1", "[1 | a^1]", "n^2", "a^2",
         "dC/da^2", "da^2/dn^2", "delta^2", "dC/dW^1", "dC/da^1", "da^1/dn^1", "delta^1", "dC/dW^0",
     ]  # fmt: skip
     by_symbol = {s.symbol: s.value for s in steps}
-    G0, G1 = mlp.gradients(weights, X, Y, "tanh", "sigmoid", "mse").grads
+    G0, G1 = mlp.gradients(architecture, weights, X, Y).grads
     np.testing.assert_array_equal(by_symbol["dC/dW^0"], G0)
     np.testing.assert_array_equal(by_symbol["dC/dW^1"], G1)
     np.testing.assert_allclose(by_symbol["delta^2"], by_symbol["dC/da^2"] * by_symbol["da^2/dn^2"], rtol=1e-15)
@@ -218,7 +224,7 @@ def buffers(net):
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 def test_network_step_keeps_every_buffer(optimizer):
     weights, X, Y = random_problem((3, 4, 2), 0)
-    net = mlp.Network((3, 4, 2), X, Y, "tanh", "sigmoid", "mse")
+    net = mlp.Network(mlp.Architecture((3, 4, 2), "tanh", "sigmoid", "mse"), X, Y)
     net.set_weights(weights)
     before = buffers(net)
     step = OPTIMIZERS[optimizer](net.params.size, 0.1)
@@ -240,7 +246,7 @@ def step_peak_memory(activation, loss, optimizer="adam"):
     """
     rng = np.random.default_rng(0)
     X, Y = rng.uniform(-1, 1, (2000, 2)), rng.uniform(0, 1, (2000, 1))
-    net = mlp.Network((2, 64, 64, 1), X, Y, activation, "sigmoid", loss)
+    net = mlp.Network(mlp.Architecture((2, 64, 64, 1), activation, "sigmoid", loss), X, Y)
     net.set_weights([rng.normal(0, 0.5, W.shape) for W in net.weights])
     step = OPTIMIZERS[optimizer](net.params.size, 0.01)
     net.forward()
@@ -265,7 +271,7 @@ def test_network_step_allocates_no_activation_sized_memory(activation, loss):
 
 def test_network_forward_then_backward_is_repeatable():
     weights, X, Y = random_problem((2, 5, 3, 1), 2)
-    net = mlp.Network((2, 5, 3, 1), X, Y, "relu", "linear", "sse")
+    net = mlp.Network(mlp.Architecture((2, 5, 3, 1), "relu", "linear", "sse"), X, Y)
     net.set_weights(weights)
     first = net.forward()
     net.backward()
@@ -273,3 +279,19 @@ def test_network_forward_then_backward_is_repeatable():
     assert net.forward() == first
     net.backward()
     np.testing.assert_array_equal(net.flat_grads, grads)
+
+
+@pytest.mark.parametrize("output_activation", [a for a in mlp.ACTIVATIONS if a != "sigmoid"])
+def test_cross_entropy_needs_a_sigmoid_output_everywhere(output_activation):
+    # Its gradient (a - y) / count assumes a sigmoid: with any other output it would not match the cost.
+    weights, X, Y = random_problem((3, 4, 2), 0)
+    with pytest.raises(mlp.ConfigError, match="cross_entropy needs output_activation sigmoid"):
+        architecture = arch(weights, "tanh", output_activation, "cross_entropy")
+        mlp.gradients(architecture, weights, X, Y)
+
+
+def test_functions_refuse_weights_that_do_not_fit_the_architecture():
+    weights, X, Y = random_problem((3, 4, 2), 0)
+    for call in (mlp.gradients, mlp.trace, mlp.gradient_check):
+        with pytest.raises(mlp.ConfigError, match="do not fit layers"):
+            call(mlp.Architecture((3, 5, 2)), weights, X, Y)

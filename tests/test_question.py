@@ -94,7 +94,7 @@ def float64_oracle():
 @pytest.fixture(scope="module")
 def engine_steps():
     weights = mlp.initial_weights(LAYERS, "constant", 1.0, 0.0, 0)
-    return {step.symbol: step.value for step in mlp.trace(weights, np.array(X), np.array(Y))}
+    return {step.symbol: step.value for step in mlp.trace(mlp.Architecture(LAYERS), weights, np.array(X), np.array(Y))}
 
 
 @pytest.mark.parametrize("symbol", ["a^1", "a^2", "a^3", "a^3 - 1", "dC/dW^2"])
@@ -212,7 +212,8 @@ def test_narrow_network_plateaus_near_column_means(narrow_run):
     means = np.mean(Y, axis=0)
     for k, W in zip(narrow_run.snapshot_iterations, narrow_run.weights):
         if 500 <= k <= 3000:
-            np.testing.assert_allclose(mlp.forward(W, np.array(X)), [means, means], rtol=0, atol=0.005)
+            outputs = mlp.forward(narrow_run.config.architecture, W, np.array(X))
+            np.testing.assert_allclose(outputs, [means, means], rtol=0, atol=0.005)
 
 
 def test_narrow_network_fits_targets_by_10000(narrow_run):

@@ -22,7 +22,7 @@ def test_train_loss_history_starts_at_initial_cost():
     config = mlp.Config(init="normal", seed=3, iterations=50, activation="tanh", loss="mse")
     run = mlp.train(config)
     assert run.loss_history.shape == (51,) and run.iterations_run == 50
-    expected = mlp.gradients(initial(config), QUESTION_X, QUESTION_Y, "tanh", "sigmoid", "mse").loss
+    expected = mlp.gradients(config.architecture, initial(config), QUESTION_X, QUESTION_Y).loss
     np.testing.assert_allclose(run.loss_history[0], expected, rtol=1e-15)
     np.testing.assert_allclose(run.final_loss, run.loss_history[-1], rtol=0)
 
@@ -63,11 +63,11 @@ def test_train_snapshots_hold_the_weights_of_their_iteration():
     for k, weights, grads in zip(run.snapshot_iterations, run.weights, run.gradients):
         shorter = mlp.train(config.replace(iterations=int(k)))
         assert all(np.array_equal(a, b) for a, b in zip(weights, shorter.final_weights))
-        expected = mlp.gradients(weights, QUESTION_X, QUESTION_Y).grads
+        expected = mlp.gradients(config.architecture, weights, QUESTION_X, QUESTION_Y).grads
         assert all(np.array_equal(a, b) for a, b in zip(grads, expected))
         np.testing.assert_array_equal(shorter.loss_history, run.loss_history[: k + 1])
     assert all(np.array_equal(a, b) for a, b in zip(run.weights[0], initial(config)))
-    np.testing.assert_allclose(run.outputs, mlp.forward(run.final_weights, QUESTION_X), rtol=1e-15)
+    np.testing.assert_allclose(run.outputs, mlp.forward(config.architecture, run.final_weights, QUESTION_X), rtol=1e-15)
 
 
 def test_train_snapshot_index_finds_last_snapshot_at_or_before():
@@ -81,7 +81,7 @@ def test_train_zero_iterations():
     assert run.status == "finished" and run.iterations_run == 0
     assert run.snapshot_iterations.tolist() == [0] and len(run.weights) == 1
     assert run.distinct_neurons.shape == (1, 2) and run.symmetry_gap.shape == (1, 2)
-    np.testing.assert_array_equal(run.outputs, mlp.forward(initial(config), QUESTION_X))
+    np.testing.assert_array_equal(run.outputs, mlp.forward(config.architecture, initial(config), QUESTION_X))
     assert all(np.array_equal(a, b) for a, b in zip(run.final_weights, initial(config)))
 
 

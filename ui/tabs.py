@@ -112,8 +112,7 @@ def symmetry(run: Run) -> None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _gradient_check(_run: Run, key: tuple, snapshot: int) -> float:
-    c = _run.config
-    check = gradient_check(_run.weights[snapshot], _run.inputs, _run.targets, c.activation, c.output_activation, c.loss)
+    check = gradient_check(_run.config.architecture, _run.weights[snapshot], _run.inputs, _run.targets)
     return check.max_relative_error
 
 
