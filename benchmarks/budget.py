@@ -13,7 +13,7 @@ import time
 import tracemalloc
 
 from mlp import Config, ConfigError, train
-from mlp.config import WORK_BUDGET
+from mlp.budget import WORK_BUDGET
 
 
 def longest(config: Config) -> Config:

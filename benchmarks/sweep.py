@@ -23,8 +23,9 @@ import numpy as np
 
 from benchmarks.engine import best_of, seconds
 from mlp import Config, ConfigError, train
-from mlp.config import WORK_BUDGET
-from mlp.sweep import SYMMETRY_COST, SweepSpec, _symmetry_pairs, sweep, sweep_work
+from mlp.budget import SYMMETRY_COST, WORK_BUDGET, _symmetry_pairs, sweep_work
+from mlp.config import SweepSpec
+from mlp.sweep import sweep
 from mlp.symmetry import symmetry_history
 
 INITS = (("constant", 1.0), ("normal", 0.5), ("uniform", 1.0), ("xavier", 1.0))

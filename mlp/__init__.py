@@ -5,14 +5,14 @@
 """
 
 from .activations import ACTIVATIONS
-from .config import Config, ConfigError
+from .config import Config, ConfigError, SweepSpec
 from .data import DATASETS, DataError, Dataset, read_csv
 from .gradcheck import gradient_check
 from .initializers import INITIALIZERS, initial_weights
 from .losses import LOSSES
 from .network import Architecture, Network, activations, forward, gradients
 from .optimizers import OPTIMIZERS
-from .sweep import SweepResult, SweepSpec, sweep
+from .sweep import SweepResult, sweep
 from .symmetry import layer_symmetry
 from .trace import Step, trace
 from .train import Run, train

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 import numpy as np
 
+from . import budget
 from .activations import ACTIVATIONS
 from .data import DATASETS, Dataset
 from .errors import ConfigError
@@ -25,15 +27,6 @@ from .losses import LOSSES
 from .network import Architecture
 from .optimizers import OPTIMIZERS
 
-# One request must not pin a shared server. Work is counted in "weight x observation" units per
-# iteration, plus a fixed cost per weight matrix for numpy's per-call overhead on small arrays
-# (measured with benchmarks/budget.py: the largest allowed runs take a few seconds here).
-WORK_BUDGET = 7e8
-STEP_OVERHEAD = 2_000
-# Stored weight and gradient snapshots: snapshots x parameters values of each (8 bytes a value).
-SNAPSHOT_BUDGET = 10_000_000
-# Activation buffers: observations x neurons summed over the layers (about 6 buffers of each).
-ACTIVATION_BUDGET = 4_000_000
 MAX_WIDTH = 256
 MAX_DEPTH = 32
 MAX_ROWS = 10_000
@@ -230,7 +223,7 @@ class Config:
         for name, parse in PARSERS.items():
             object.__setattr__(self, name, parse(name, getattr(self, name)))
         _check_network(self)
-        _check_budget(self)
+        budget.check_run(self)
 
     # Conversions. Every one goes through `from_mapping`, so they all validate the same way.
 
@@ -306,8 +299,8 @@ class Config:
 
     @property
     def work(self) -> float:
-        """Work units of this run (see ``WORK_BUDGET``)."""
-        return (self.iterations + 1) * _work_per_step(self.layers, self.dataset.X.shape[0])
+        """Work units of this run (see ``mlp.budget``)."""
+        return budget.run_work(self)
 
 
 _DATA_FIELDS = ("data", "points", "data_noise", "data_seed", "inputs", "targets")
@@ -339,11 +332,6 @@ def _dataset(data, points, noise, seed, inputs, targets) -> Dataset:
     return Dataset(np.array(inputs, dtype=float), np.array(targets, dtype=float))
 
 
-def _work_per_step(layers: tuple[int, ...], n_obs: int) -> float:
-    n_params = sum((1 + a) * b for a, b in zip(layers, layers[1:]))
-    return n_params * n_obs + STEP_OVERHEAD * (len(layers) - 1)
-
-
 def _check_network(c: Config) -> None:
     data = c.dataset
     name = f"data '{c.data}'"
@@ -364,28 +352,154 @@ def _check_network(c: Config) -> None:
         raise ConfigError("loss", "cross_entropy needs every target between 0 and 1; use sse or mse for these targets.")
 
 
-def _check_budget(c: Config) -> None:
-    n_obs = c.dataset.X.shape[0]
-    neurons = n_obs * sum(c.layers)
-    if neurons > ACTIVATION_BUDGET:
-        raise ConfigError(
-            "layers",
-            f"{n_obs:,} observations x {sum(c.layers):,} neurons is {neurons:,} activations, over the limit of "
-            f"{ACTIVATION_BUDGET:,}; use fewer observations or smaller layers.",
-        )
-    if c.snapshots * c.n_params > SNAPSHOT_BUDGET:
-        most = max(2, SNAPSHOT_BUDGET // c.n_params)
-        raise ConfigError(
-            "snapshots",
-            f"{c.snapshots} snapshots of {c.n_params:,} weights is over the limit of {SNAPSHOT_BUDGET:,} stored "
-            f"values; use at most {most} snapshots or a smaller network.",
-        )
-    per_step = _work_per_step(c.layers, n_obs)
-    if c.work > WORK_BUDGET:
-        most = max(0, int(WORK_BUDGET // per_step) - 1)
-        raise ConfigError(
-            "iterations",
-            f"{c.iterations:,} iterations of a {c.n_params:,}-weight network on {n_obs:,} observations is "
-            f"{c.work:.2g} units of work, over the budget of {WORK_BUDGET:.2g}; use at most {most:,} "
-            "iterations or a smaller network.",
-        )
+# Sweeps: a base configuration and lists of values for some of its settings.
+
+MAX_SWEEP_RUNS = 512
+# The lists of a sweep, in the nesting order of SweepSpec.configs(), and the Config fields they set.
+AXES = ("inits", "noises", "lrs", "optimizers", "seeds")
+SWEEP_FIELDS = (*AXES, "threshold")
+SWEPT = ("init", "init_scale", "noise", "lr", "optimizer", "seed")
+_EXAMPLES = {
+    "inits": "constant 1;normal 0.5",
+    "noises": "0,0.01,0.1",
+    "lrs": "0.1,0.5,1",
+    "optimizers": "gd,momentum,adam",
+    "seeds": "0,1,2",
+}
+
+
+# Parsing: every value goes through the Config field's own parser (mlp.config.PARSERS).
+
+
+def _items(axis: str, value: Any, separator: str) -> list:
+    """The items of a list given as text (``"0.1,0.5"``), a sequence (JSON array, range) or one value."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise ConfigError(axis, f"the text is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed.")
+        items = [item for item in value.split(separator) if item.strip()]
+    elif isinstance(value, np.ndarray):
+        items = value.tolist()
+    else:
+        items = list(value) if isinstance(value, Sequence) else [value]
+    if not items:
+        rule = f"give one or more values separated by '{separator}', such as {_EXAMPLES[axis]}"
+        raise ConfigError(axis, f"the list is empty; {rule}.")
+    if len(items) > MAX_SWEEP_RUNS:
+        raise ConfigError(axis, f"{len(items):,} values is more than the {MAX_SWEEP_RUNS} runs a sweep may have.")
+    return items
+
+
+def _init_pair(item: Any) -> tuple[str, float]:
+    """``"normal 0.5"``, ``["normal", 0.5]`` or ``"xavier"`` (scale 1) -> ``("normal", 0.5)``."""
+    parts = item.split() if isinstance(item, str) else item
+    if not isinstance(parts, (list, tuple)) or not 1 <= len(parts) <= 2:
+        raise ConfigError("inits", f"{item!r} is not an init and a scale; write them like {_EXAMPLES['inits']}.")
+    scale = parts[1] if len(parts) == 2 else 1.0
+    return PARSERS["init"]("init", parts[0]), PARSERS["init_scale"]("init_scale", scale)
+
+
+def _parse_axis(axis: str, value: Any) -> tuple:
+    """One list of a sweep, from text or JSON; a value that is not allowed names its Config field."""
+    if axis == "inits":
+        parsed = tuple(_init_pair(item) for item in _items(axis, value, ";"))
+    else:
+        name = axis[:-1]  # "lrs" -> "lr"
+        parsed = tuple(PARSERS[name](name, item) for item in _items(axis, value, ","))
+    repeated = next((v for i, v in enumerate(parsed) if v in parsed[:i]), None)
+    if repeated is not None:
+        shown = " ".join(map(str, repeated)) if axis == "inits" else repeated
+        raise ConfigError(axis, f"{shown} is listed twice; give each value once.")
+    return parsed
+
+
+def _axis_text(axis: str, values: tuple) -> str:
+    """The URL text of a list: ``"constant 1.0;normal 0.5"`` or ``"0.1,0.5"`` (floats exact)."""
+    if axis == "inits":
+        return ";".join(f"{name} {scale!r}" for name, scale in values)
+    return ",".join(repr(v) if isinstance(v, float) else str(v) for v in values)
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A base :class:`Config` and the values each swept setting takes; hashable, self-validating.
+
+    A list left as ``None`` holds the base's value alone. After construction every list is a
+    tuple and ``base`` holds the first value of each, so equal sweeps compare and hash equal.
+    ``threshold`` is the cost a run must reach for ``iterations_to_threshold``.
+    """
+
+    base: Config = Config()
+    _: KW_ONLY
+    inits: tuple[tuple[str, float], ...] | None = None
+    noises: tuple[float, ...] | None = None
+    lrs: tuple[float, ...] | None = None
+    optimizers: tuple[str, ...] | None = None
+    seeds: tuple[int, ...] | None = None
+    threshold: float = 0.01
+
+    def __post_init__(self) -> None:
+        b = self.base
+        if not isinstance(b, Config):
+            raise ConfigError("base", f"{b!r} is not a Config; build one with Config(...).")
+        alone = {
+            "inits": ((b.init, b.init_scale),),
+            "noises": (b.noise,),
+            "lrs": (b.lr,),
+            "optimizers": (b.optimizer,),
+            "seeds": (b.seed,),
+        }
+        for axis in AXES:
+            value = getattr(self, axis)
+            object.__setattr__(self, axis, alone[axis] if value is None else _parse_axis(axis, value))
+        object.__setattr__(self, "threshold", real(0.0, MAX_SCALE)("threshold", self.threshold))
+        runs = self.n_runs
+        if runs > MAX_SWEEP_RUNS:
+            sizes = " x ".join(str(len(getattr(self, axis))) for axis in AXES)
+            raise ConfigError(
+                "sweep", f"{runs:,} runs ({sizes} values) is more than {MAX_SWEEP_RUNS}; use fewer values in the lists."
+            )
+        firsts = (*self.inits[0], *(getattr(self, axis)[0] for axis in AXES[1:]))
+        object.__setattr__(self, "base", b.replace(**dict(zip(SWEPT, firsts))))
+        budget.check_sweep(self.base, runs)
+
+    @property
+    def n_runs(self) -> int:
+        return math.prod(len(getattr(self, axis)) for axis in AXES)
+
+    def configs(self) -> list[Config]:
+        """One Config per run, init-major: nested loops over init, noise, lr, optimizer, seed."""
+        return [
+            self.base.replace(init=init, init_scale=scale, noise=noise, lr=lr, optimizer=optimizer, seed=seed)
+            for (init, scale), noise, lr, optimizer, seed in itertools.product(
+                self.inits, self.noises, self.lrs, self.optimizers, self.seeds
+            )
+        ]
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> SweepSpec:
+        """A sweep from text (URL) or JSON values: the base's settings and the sweep's fields.
+
+        Lists are text like ``"0.1,0.5,1"`` (``inits``: ``"constant 1;normal 0.5"``) or JSON
+        arrays. A swept setting given alone (``lr``) is used when its list (``lrs``) is absent.
+        """
+        unknown = [key for key in values if key not in PARSERS and key not in SWEEP_FIELDS]
+        if unknown:
+            raise ConfigError(
+                unknown[0],
+                f"is not a setting; the settings are: {', '.join(PARSERS)}, and for a sweep {', '.join(SWEEP_FIELDS)}.",
+            )
+        base = Config.from_mapping({k: v for k, v in values.items() if k in PARSERS})
+        return cls(base, **{k: v for k, v in values.items() if k in SWEEP_FIELDS})
+
+    def to_mapping(self) -> dict[str, Any]:
+        """JSON values: the base's settings (less the swept ones), the lists as text, the threshold."""
+        base = {k: v for k, v in self.base.to_mapping().items() if k not in SWEPT}
+        return base | self._lists_text() | {"threshold": self.threshold}
+
+    def to_query(self) -> dict[str, str]:
+        """A flat ``{name: text}`` map for URL query parameters (floats written exactly)."""
+        base = {k: v for k, v in self.base.to_query().items() if k not in SWEPT}
+        return base | self._lists_text() | {"threshold": repr(self.threshold)}
+
+    def _lists_text(self) -> dict[str, str]:
+        return {axis: _axis_text(axis, getattr(self, axis)) for axis in AXES}

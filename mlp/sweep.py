@@ -35,248 +35,25 @@ undisturbed. Floating-point warnings are silenced inside the sweep.
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import KW_ONLY, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .config import (
-    ACTIVATION_BUDGET,
-    MAX_SCALE,
-    MAX_TEXT,
-    PARSERS,
-    STEP_OVERHEAD,
-    WORK_BUDGET,
-    Config,
-    ConfigError,
-    real,
-)
+from .config import SWEPT, Config, SweepSpec
 from .initializers import initial_weights
 from .optimizers import OPTIMIZERS
 from .symmetry import symmetry_history
 from .train import ProgressCallback, snapshot_schedule
 
-MAX_SWEEP_RUNS = 512
-# The work of a sweep, in the units of WORK_BUDGET, counts what stacking the runs does not share:
-# each run's products (weights x observations, as in Config.work) and element-wise passes
-# (NEURON_COST per neuron and observation: a tanh and a dozen element-wise calls cost about as
-# much as 16 multiply-adds), and the symmetry metrics of its final weights (SYMMETRY_COST per
-# neuron pair and vector entry); numpy's per-call overhead is paid once per layer for the whole
-# stack (SWEEP_STEP_OVERHEAD). `python -m benchmarks.sweep --calibrate` measures 1.3 to 8 ns a
-# unit of training here, for 1 to 512 runs of networks from 2-3-3-2 to 2-64-64-1 and from 2 to
-# 1,000 observations (median about 3), and under 1 ns a unit of symmetry metrics (tiny networks
-# aside, whose metrics take milliseconds): a sweep at the budget takes at most about 8 ns x
-# WORK_BUDGET. R x Config.work would not do: stacking makes a run-step of the question's network
-# about 40 times cheaper, and one of a wide network on 200 observations no cheaper at all.
-NEURON_COST = 16
-SWEEP_STEP_OVERHEAD = 3 * STEP_OVERHEAD
-SYMMETRY_COST = 2
-# Stacked parameters, runs x weights: held about 8 times over (weights, gradients, optimizer state).
-WEIGHT_BUDGET = 4_000_000
 # The loss history is kept whole up to HISTORY_BYTES, else at HISTORY_POINTS evenly spaced iterations.
 HISTORY_BYTES = 50_000_000
 HISTORY_POINTS = 500
 _BLOCK = 500  # iterations per block of the loss record (divergence is checked every iteration)
-
-# The lists of a sweep, in the nesting order of SweepSpec.configs(), and the Config fields they set.
-AXES = ("inits", "noises", "lrs", "optimizers", "seeds")
-SWEEP_FIELDS = (*AXES, "threshold")
-SWEPT = ("init", "init_scale", "noise", "lr", "optimizer", "seed")
-_EXAMPLES = {
-    "inits": "constant 1;normal 0.5",
-    "noises": "0,0.01,0.1",
-    "lrs": "0.1,0.5,1",
-    "optimizers": "gd,momentum,adam",
-    "seeds": "0,1,2",
-}
-
-
-# Parsing: every value goes through the Config field's own parser (mlp.config.PARSERS).
-
-
-def _items(axis: str, value: Any, separator: str) -> list:
-    """The items of a list given as text (``"0.1,0.5"``), a sequence (JSON array, range) or one value."""
-    if isinstance(value, str):
-        if len(value) > MAX_TEXT:
-            raise ConfigError(axis, f"the text is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed.")
-        items = [item for item in value.split(separator) if item.strip()]
-    elif isinstance(value, np.ndarray):
-        items = value.tolist()
-    else:
-        items = list(value) if isinstance(value, Sequence) else [value]
-    if not items:
-        rule = f"give one or more values separated by '{separator}', such as {_EXAMPLES[axis]}"
-        raise ConfigError(axis, f"the list is empty; {rule}.")
-    if len(items) > MAX_SWEEP_RUNS:
-        raise ConfigError(axis, f"{len(items):,} values is more than the {MAX_SWEEP_RUNS} runs a sweep may have.")
-    return items
-
-
-def _init_pair(item: Any) -> tuple[str, float]:
-    """``"normal 0.5"``, ``["normal", 0.5]`` or ``"xavier"`` (scale 1) -> ``("normal", 0.5)``."""
-    parts = item.split() if isinstance(item, str) else item
-    if not isinstance(parts, (list, tuple)) or not 1 <= len(parts) <= 2:
-        raise ConfigError("inits", f"{item!r} is not an init and a scale; write them like {_EXAMPLES['inits']}.")
-    scale = parts[1] if len(parts) == 2 else 1.0
-    return PARSERS["init"]("init", parts[0]), PARSERS["init_scale"]("init_scale", scale)
-
-
-def _parse_axis(axis: str, value: Any) -> tuple:
-    """One list of a sweep, from text or JSON; a value that is not allowed names its Config field."""
-    if axis == "inits":
-        parsed = tuple(_init_pair(item) for item in _items(axis, value, ";"))
-    else:
-        name = axis[:-1]  # "lrs" -> "lr"
-        parsed = tuple(PARSERS[name](name, item) for item in _items(axis, value, ","))
-    repeated = next((v for i, v in enumerate(parsed) if v in parsed[:i]), None)
-    if repeated is not None:
-        shown = " ".join(map(str, repeated)) if axis == "inits" else repeated
-        raise ConfigError(axis, f"{shown} is listed twice; give each value once.")
-    return parsed
-
-
-def _axis_text(axis: str, values: tuple) -> str:
-    """The URL text of a list: ``"constant 1.0;normal 0.5"`` or ``"0.1,0.5"`` (floats exact)."""
-    if axis == "inits":
-        return ";".join(f"{name} {scale!r}" for name, scale in values)
-    return ",".join(repr(v) if isinstance(v, float) else str(v) for v in values)
-
-
-@dataclass(frozen=True)
-class SweepSpec:
-    """A base :class:`Config` and the values each swept setting takes; hashable, self-validating.
-
-    A list left as ``None`` holds the base's value alone. After construction every list is a
-    tuple and ``base`` holds the first value of each, so equal sweeps compare and hash equal.
-    ``threshold`` is the cost a run must reach for ``iterations_to_threshold``.
-    """
-
-    base: Config = Config()
-    _: KW_ONLY
-    inits: tuple[tuple[str, float], ...] | None = None
-    noises: tuple[float, ...] | None = None
-    lrs: tuple[float, ...] | None = None
-    optimizers: tuple[str, ...] | None = None
-    seeds: tuple[int, ...] | None = None
-    threshold: float = 0.01
-
-    def __post_init__(self) -> None:
-        b = self.base
-        if not isinstance(b, Config):
-            raise ConfigError("base", f"{b!r} is not a Config; build one with Config(...).")
-        alone = {
-            "inits": ((b.init, b.init_scale),),
-            "noises": (b.noise,),
-            "lrs": (b.lr,),
-            "optimizers": (b.optimizer,),
-            "seeds": (b.seed,),
-        }
-        for axis in AXES:
-            value = getattr(self, axis)
-            object.__setattr__(self, axis, alone[axis] if value is None else _parse_axis(axis, value))
-        object.__setattr__(self, "threshold", real(0.0, MAX_SCALE)("threshold", self.threshold))
-        runs = self.n_runs
-        if runs > MAX_SWEEP_RUNS:
-            sizes = " x ".join(str(len(getattr(self, axis))) for axis in AXES)
-            raise ConfigError(
-                "sweep", f"{runs:,} runs ({sizes} values) is more than {MAX_SWEEP_RUNS}; use fewer values in the lists."
-            )
-        firsts = (*self.inits[0], *(getattr(self, axis)[0] for axis in AXES[1:]))
-        object.__setattr__(self, "base", b.replace(**dict(zip(SWEPT, firsts))))
-        _check_budget(self.base, runs)
-
-    @property
-    def n_runs(self) -> int:
-        return math.prod(len(getattr(self, axis)) for axis in AXES)
-
-    def configs(self) -> list[Config]:
-        """One Config per run, init-major: nested loops over init, noise, lr, optimizer, seed."""
-        return [
-            self.base.replace(init=init, init_scale=scale, noise=noise, lr=lr, optimizer=optimizer, seed=seed)
-            for (init, scale), noise, lr, optimizer, seed in itertools.product(
-                self.inits, self.noises, self.lrs, self.optimizers, self.seeds
-            )
-        ]
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> SweepSpec:
-        """A sweep from text (URL) or JSON values: the base's settings and the sweep's fields.
-
-        Lists are text like ``"0.1,0.5,1"`` (``inits``: ``"constant 1;normal 0.5"``) or JSON
-        arrays. A swept setting given alone (``lr``) is used when its list (``lrs``) is absent.
-        """
-        unknown = [key for key in values if key not in PARSERS and key not in SWEEP_FIELDS]
-        if unknown:
-            raise ConfigError(
-                unknown[0],
-                f"is not a setting; the settings are: {', '.join(PARSERS)}, and for a sweep {', '.join(SWEEP_FIELDS)}.",
-            )
-        base = Config.from_mapping({k: v for k, v in values.items() if k in PARSERS})
-        return cls(base, **{k: v for k, v in values.items() if k in SWEEP_FIELDS})
-
-    def to_mapping(self) -> dict[str, Any]:
-        """JSON values: the base's settings (less the swept ones), the lists as text, the threshold."""
-        base = {k: v for k, v in self.base.to_mapping().items() if k not in SWEPT}
-        return base | self._lists_text() | {"threshold": self.threshold}
-
-    def to_query(self) -> dict[str, str]:
-        """A flat ``{name: text}`` map for URL query parameters (floats written exactly)."""
-        base = {k: v for k, v in self.base.to_query().items() if k not in SWEPT}
-        return base | self._lists_text() | {"threshold": repr(self.threshold)}
-
-    def _lists_text(self) -> dict[str, str]:
-        return {axis: _axis_text(axis, getattr(self, axis)) for axis in AXES}
-
-
-# Budget.
-
-
-def _symmetry_pairs(layers: tuple[int, ...]) -> int:
-    """Neuron pairs x vector entries compared by the symmetry metrics of one set of weights."""
-    return sum(n * n * (1 + n_in + n_out) for n_in, n, n_out in zip(layers, layers[1:-1], layers[2:]))
-
-
-def sweep_work(base: Config, runs: int) -> float:
-    """Work units of a sweep of ``runs`` runs of ``base``'s network (see ``NEURON_COST``)."""
-    n_obs, L = base.dataset.X.shape[0], len(base.layers) - 1
-    per_run_step = n_obs * (base.n_params + NEURON_COST * sum(base.layers[1:]))
-    symmetry = runs * SYMMETRY_COST * _symmetry_pairs(base.layers)
-    return (base.iterations + 1) * (runs * per_run_step + SWEEP_STEP_OVERHEAD * L) + symmetry
-
-
-def _check_budget(base: Config, runs: int) -> None:
-    """Refuse a sweep whose work or memory would pin a shared server, in one sentence."""
-    work = sweep_work(base, runs)
-    if work > WORK_BUDGET:
-        fixed = sweep_work(base.replace(iterations=0), runs)
-        most = int((WORK_BUDGET - fixed) // (sweep_work(base.replace(iterations=1), runs) - fixed))
-        advice = "use fewer runs or a smaller network"
-        if most >= 1:
-            advice = f"use at most {most:,} iterations or fewer runs"
-        raise ConfigError(
-            "sweep",
-            f"{runs:,} runs of {base.iterations:,} iterations is {work:.2g} units of work, over the budget of "
-            f"{WORK_BUDGET:.2g}; {advice}.",
-        )
-    n_obs, neurons = base.dataset.X.shape[0], sum(base.layers)
-    if runs * n_obs * neurons > ACTIVATION_BUDGET:
-        raise ConfigError(
-            "sweep",
-            f"{runs:,} runs x {n_obs:,} observations x {neurons:,} neurons is {runs * n_obs * neurons:,} activations, "
-            f"over the limit of {ACTIVATION_BUDGET:,}; use fewer runs, observations or neurons.",
-        )
-    if runs * base.n_params > WEIGHT_BUDGET:
-        raise ConfigError(
-            "sweep",
-            f"{runs:,} runs x {base.n_params:,} weights is {runs * base.n_params:,} weights, over the limit of "
-            f"{WEIGHT_BUDGET:,}; use fewer runs or a smaller network.",
-        )
-
 
 @dataclass(frozen=True, eq=False)
 class SweepResult:

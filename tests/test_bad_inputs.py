@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from mlp import Config, ConfigError
 from mlp.cli import main
-from mlp.sweep import SweepSpec
+from mlp.config import SweepSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")

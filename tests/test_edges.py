@@ -25,9 +25,8 @@ import mlp
 from lab import charts, diagnosis, frames
 from mlp import Config, ConfigError, DataError, Run, train
 from mlp.cli import UsageError, parse_config, summary, trace_text
-from mlp.config import PARSERS
+from mlp.config import PARSERS, SWEEP_FIELDS, SweepSpec
 from mlp.export import run_to_dict
-from mlp.sweep import SWEEP_FIELDS, SweepSpec
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 TIMEOUT = 60

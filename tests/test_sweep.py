@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mlp
-from mlp.sweep import MAX_SWEEP_RUNS, SweepSpec, sweep, sweep_work
+from mlp.budget import sweep_work
+from mlp.config import MAX_SWEEP_RUNS, SweepSpec
+from mlp.sweep import sweep
 
 sweep_module = importlib.import_module("mlp.sweep")  # `mlp.sweep` is the function
 INITS = (("constant", 1.0), ("normal", 0.5), ("xavier", 1.0))
@@ -273,10 +275,10 @@ def test_over_budget_is_refused_and_the_suggested_iterations_fit():
     work = sweep_work(mlp.Config(iterations=20_000), 256)
     assert message.startswith(
         f"sweep: 256 runs of 20,000 iterations is {work:.2g} units of work, over the budget of "
-        f"{mlp.config.WORK_BUDGET:.2g}; use at most "
+        f"{mlp.budget.WORK_BUDGET:.2g}; use at most "
     )
     most = int(re.search(r"use at most ([0-9,]+) iterations or fewer runs[.]$", message).group(1).replace(",", ""))
-    assert sweep_work(mlp.Config(iterations=most), 256) <= mlp.config.WORK_BUDGET
+    assert sweep_work(mlp.Config(iterations=most), 256) <= mlp.budget.WORK_BUDGET
     SweepSpec(mlp.Config(iterations=most), seeds=seeds)
     with pytest.raises(mlp.ConfigError, match=f"use at most {most:,} iterations"):
         SweepSpec(mlp.Config(iterations=most + 1), seeds=seeds)
@@ -286,7 +288,7 @@ def test_memory_limits_name_the_sweep(monkeypatch):
     wide_data = mlp.Config(data="circle", points=10_000, layers=(2, 3, 1), iterations=0)
     with pytest.raises(mlp.ConfigError, match=r"^sweep: 100 runs x 10,000 observations x 6 neurons is 6,000,000 "):
         SweepSpec(wide_data, seeds=tuple(range(100)))
-    monkeypatch.setattr(sweep_module, "WEIGHT_BUDGET", 10_000)
+    monkeypatch.setattr(mlp.budget, "WEIGHT_BUDGET", 10_000)
     with pytest.raises(mlp.ConfigError, match=r"^sweep: 512 runs x 29 weights is 14,848 weights, over the limit"):
         SweepSpec(mlp.Config(), seeds=tuple(range(512)))
 

@@ -7,8 +7,9 @@ import streamlit as st
 
 from lab import charts, frames
 from mlp import Config, ConfigError
+from mlp.config import MAX_SWEEP_RUNS, SweepSpec
 from mlp.optimizers import OPTIMIZERS
-from mlp.sweep import MAX_SWEEP_RUNS, SweepResult, SweepSpec, sweep
+from mlp.sweep import SweepResult, sweep
 from ui.compare import keep
 from ui.sidebar import apply_config
 from ui.text import plain
