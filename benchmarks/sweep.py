@@ -25,8 +25,8 @@ from benchmarks.engine import best_of, seconds
 from mlp import Config, ConfigError, train
 from mlp.budget import SYMMETRY_COST, WORK_BUDGET, _symmetry_pairs, sweep_work
 from mlp.config import SweepSpec
-from mlp.sweep import sweep
 from mlp.symmetry import symmetry_history
+from mlp.training import sweep
 
 INITS = (("constant", 1.0), ("normal", 0.5), ("uniform", 1.0), ("xavier", 1.0))
 LRS = (0.1, 0.3, 0.5, 1.0)

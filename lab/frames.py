@@ -14,7 +14,7 @@ import pandas as pd
 
 import mlp
 from mlp import Config, Run, Step
-from mlp.train import snapshot_schedule
+from mlp.training import snapshot_schedule
 
 MAX_OBSERVATIONS = 50  # observations shown in the activations heatmap
 LONG_SETTINGS = ("inputs", "targets")  # tables too long for the settings comparison

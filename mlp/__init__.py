@@ -4,7 +4,7 @@
 ``(observations, features)``. Start with :class:`Config` and :func:`train`.
 """
 
-from .activations import ACTIVATIONS
+from .activation_functions import ACTIVATIONS
 from .config import Config, ConfigError, SweepSpec
 from .data import DATASETS, DataError, Dataset, read_csv
 from .gradcheck import gradient_check
@@ -12,10 +12,9 @@ from .initializers import INITIALIZERS, initial_weights
 from .losses import LOSSES
 from .network import Architecture, Network, activations, forward, gradients
 from .optimizers import OPTIMIZERS
-from .sweep import SweepResult, sweep
 from .symmetry import layer_symmetry
-from .trace import Step, trace
-from .train import Run, train
+from .tracing import Step, trace
+from .training import Run, SweepResult, sweep, train
 
 __all__ = [
     "ACTIVATIONS",

@@ -17,8 +17,8 @@ import numpy as np
 from .config import HELP, PARSERS, Config, ConfigError
 from .data import DataError, read_csv
 from .export import run_to_dict
-from .trace import trace
-from .train import Run, train
+from .tracing import trace
+from .training import Run, train
 
 MAX_FILE_BYTES = 10_000_000
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import budget
-from .activations import ACTIVATIONS
+from .activation_functions import ACTIVATIONS
 from .data import DATASETS, Dataset
 from .errors import ConfigError
 from .initializers import INITIALIZERS

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .train import Run
+from .training import Run
 
 
 def plain(value: Any) -> Any:

@@ -1,8 +1,10 @@
-"""Cost functions, as a registry of name -> :class:`Loss`.
+"""Cost functions, as a registry of name -> :class:`Loss`; one cost per run.
 
-``a`` and ``y`` have shape ``(observations, outputs)``. ``sse`` is the question's sum of squared
-errors over every observation and output; ``mse`` and ``cross_entropy`` average over all
-``observations * outputs`` entries.
+``n`` and ``a`` have shape ``(R, observations, outputs)``, the targets ``y`` ``(observations,
+outputs)`` (the same for every run). ``sse`` is the question's sum of squared errors over every
+observation and output; ``mse`` and ``cross_entropy`` average over a run's
+``observations * outputs`` entries. Each run's sum is one BLAS dot over its own entries, so a run's
+cost does not depend on the runs stacked with it.
 """
 
 from __future__ import annotations
@@ -15,9 +17,24 @@ import numpy as np
 _TWO = np.array(2.0)
 
 
+def dot_per_run(u: np.ndarray, v: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out[r] = sum(u[r] * v[r])`` over run ``r``'s entries, ``out`` of shape ``(R,)``.
+
+    ``v`` may lack the run axis (the same for every run). One BLAS dot per run: numpy's matmul of
+    ``(R, 1, N) @ (R, N, 1)`` stacks makes the very call ``np.vdot`` makes for one run.
+    """
+    R = len(out)
+    if R == 1:
+        out[0] = np.vdot(u, v)
+    else:
+        columns = v.reshape(R, -1, 1) if v.ndim == u.ndim else v.reshape(-1, 1)
+        np.matmul(u.reshape(R, 1, -1), columns, out.reshape(R, 1, 1))
+    return out
+
+
 @dataclass(frozen=True)
 class Loss:
-    """``evaluate(n, a, y, out)`` writes ``dC/da`` into ``out`` and returns the cost ``C``.
+    """``evaluate(n, a, y, dC_da, costs)`` writes each run's ``dC/da`` and cost ``C``, and returns ``costs``.
 
     ``n`` is the output layer's pre-activation ``n^L``. ``output_delta(a, y, out)``, when set,
     writes ``delta^L = dC/da * f'(n^L)`` directly: for ``cross_entropy`` after a sigmoid the
@@ -25,43 +42,51 @@ class Loss:
     """
 
     name: str
-    evaluate: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], float]
+    evaluate: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     output_delta: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
     needs_sigmoid_output: bool = False
 
-    def value(self, n: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
-        """The cost alone."""
-        return self.evaluate(n, a, y, np.empty_like(a))
+    def value(self, n: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The costs alone, shape ``(R,)``."""
+        return self.evaluate(n, a, y, np.empty_like(a), np.empty(len(a)))
 
 
-def _sse(n, a, y, out):
+def _count(a: np.ndarray) -> int:
+    """Entries of one run: observations x outputs."""
+    return a.shape[-2] * a.shape[-1]
+
+
+def _sse(n, a, y, dC_da, costs):
     # C = sum (a - y)^2;  dC/da = 2 (a - y)
-    np.subtract(a, y, out)
-    cost = np.vdot(out, out)
-    np.multiply(out, _TWO, out)
-    return float(cost)
+    np.subtract(a, y, dC_da)
+    dot_per_run(dC_da, dC_da, costs)
+    np.multiply(dC_da, _TWO, dC_da)
+    return costs
 
 
-def _mse(n, a, y, out):
+def _mse(n, a, y, dC_da, costs):
     # C = mean (a - y)^2;  dC/da = 2 (a - y) / count
-    cost = _sse(n, a, y, out)
-    out /= a.size
-    return cost / a.size
+    _sse(n, a, y, dC_da, costs)
+    dC_da /= _count(a)
+    costs /= _count(a)
+    return costs
 
 
-def _cross_entropy(n, a, y, out):
+def _cross_entropy(n, a, y, dC_da, costs):
     # C = -mean(y log a + (1 - y) log(1 - a)) with a = sigma(n), written stably in n:
     # log(1 + e^n) - y n, where log(1 + e^n) = max(n, 0) + log1p(e^-|n|).
-    softplus = np.maximum(n, 0.0) + np.log1p(np.exp(-np.abs(n)))
+    terms = np.maximum(n, 0.0) + np.log1p(np.exp(-np.abs(n))) - y * n
+    dot_per_run(terms, np.ones(a.shape[-2:]), costs)
+    costs /= _count(a)
     # dC/da = (a - y) / (a (1 - a)) / count: infinite where a saturates (shown, never used).
     with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(a - y, a * (1.0 - a) * a.size, out=out)
-    return float(np.mean(softplus - y * n))
+        np.divide(a - y, a * (1.0 - a) * _count(a), out=dC_da)
+    return costs
 
 
 def _cross_entropy_delta(a, y, out):
     np.subtract(a, y, out=out)
-    out /= a.size
+    out /= _count(a)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Forward and backward passes in the learner's notation.
+"""Forward and backward passes in the learner's notation, for one run or many at once.
 
 Data is ``(observations, features)``. ``W^l`` maps layer ``l`` to layer ``l + 1`` and has shape
 ``(1 + n_l, n_{l+1})``, bias in row 0. With ``L`` weight matrices:
@@ -8,27 +8,34 @@ Data is ``(observations, features)``. ``W^l`` maps layer ``l`` to layer ``l + 1`
               dC/dW^l     = [1 | a^l]^T @ delta^{l+1}
               dC/da^l     = delta^{l+1} @ W^l[1:]^T
 
-:class:`Network` owns every buffer of these equations for one architecture and one data set, so
-a training step allocates nothing; :func:`forward` and :func:`gradients` are the pure wrappers.
-Products are ``a.dot(b, out)`` and element-wise calls take ``out`` positionally: on the question's
-2 x 3 matrices numpy's argument handling costs more than the arithmetic, and these forms are
-the cheapest (see benchmarks/engine.py).
+A :class:`Network` holds ``R`` runs of one architecture on one data set: every array carries the
+run axis first (``W^l`` is ``(R, 1 + n_l, n_{l+1})``, ``a^l`` is ``(R, observations, n_l)``), and a
+single run is ``R = 1``. A run's arithmetic never depends on the runs stacked with it, so a run
+trained alone and the same run inside a sweep agree to the last bit:
+
+- element-wise functions compute each entry on its own;
+- each product is one BLAS call per run (:func:`matmul`), the same call whatever ``R`` is;
+- each run's cost is summed by one BLAS dot over its own entries (see mlp/losses.py).
+
+:func:`forward`, :func:`activations` and :func:`gradients` are the one-run wrappers.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import ACTIVATIONS, Activation
+from .activation_functions import ACTIVATIONS, Activation
 from .errors import ConfigError
 from .losses import LOSSES, Loss
 
 
 def layer_sizes(weights: list[np.ndarray]) -> tuple[int, ...]:
     """``(n_0, n_1, ..., n_L)`` read off the shapes of ``W^0 .. W^{L-1}``."""
-    return (weights[0].shape[0] - 1,) + tuple(W.shape[1] for W in weights)
+    return (weights[0].shape[-2] - 1,) + tuple(W.shape[-1] for W in weights)
 
 
 @dataclass(frozen=True)
@@ -55,110 +62,120 @@ class Architecture:
                 f"{self.loss} needs output_activation sigmoid (outputs between 0 and 1), not {self.output_activation}.",
             )
 
+    @property
+    def shapes(self) -> list[tuple[int, int]]:
+        """``(1 + n_l, n_{l+1})`` for each ``W^l``."""
+        return [(1 + n_in, n_out) for n_in, n_out in zip(self.layers, self.layers[1:])]
+
+    @property
+    def n_params(self) -> int:
+        return sum(rows * cols for rows, cols in self.shapes)
+
+    def split(self, flat: np.ndarray) -> list[np.ndarray]:
+        """Views ``W^0 .. W^{L-1}`` into ``flat`` of shape ``(..., n_params)``, each ``(..., 1 + n_l, n_{l+1})``."""
+        offsets = np.cumsum([0] + [rows * cols for rows, cols in self.shapes])
+        lead = flat.shape[:-1]
+        return [flat[..., i:j].reshape(*lead, *shape) for i, j, shape in zip(offsets, offsets[1:], self.shapes)]
+
     def check(self, weights: list[np.ndarray]) -> None:
         """Refuse weights whose shapes are not ``(1 + n_l, n_{l+1})`` for these layers."""
-        if layer_sizes(weights) != self.layers or any(W.ndim != 2 for W in weights):
+        if any(W.ndim != 2 for W in weights) or layer_sizes(weights) != self.layers:
             shapes = ", ".join(str(W.shape) for W in weights)
             raise ConfigError("weights", f"shapes {shapes} do not fit layers {self.layers}.")
 
 
-class Network:
-    """Buffers and passes for one network on one data set.
+def matmul(A: np.ndarray, B: np.ndarray, out: np.ndarray) -> Callable[[], np.ndarray]:
+    """A call that computes ``out[r] = A[r] @ B[r]`` for every run ``r`` of ``(R, i, k) @ (R, k, j)``.
 
-    ``params`` is one flat vector; ``weights[l]`` is a ``(1 + n_l, n_{l+1})`` view into it and
-    ``grads[l]`` the matching view into the flat ``flat_grads``. After :meth:`forward`,
-    ``inputs[l]`` holds ``[1 | a^l]``, ``n[l]`` holds ``n^{l+1}`` and ``a[l]`` holds ``a^{l+1}``
-    (``output`` is ``a^L``). After :meth:`backward`, ``dC_da[l]``, ``slopes[l]`` and
-    ``deltas[l]`` hold ``dC/da^{l+1}``, ``f'(n^{l+1})`` and ``delta^{l+1}``.
+    It makes one BLAS call per run, the same whatever ``R`` is: numpy's matmul makes that call for
+    each matrix of a stack, and for a single run the 2-D ``dot`` of the same matrices makes it at a
+    quarter of matmul's overhead on the question's 2 x 3 matrices (tests/test_network.py checks that
+    both agree to the bit). The operands are buffers that never move, so the call is made once.
+    """
+    if len(out) == 1:
+        return functools.partial(np.ndarray.dot, A[0], B[0], out[0])
+    return functools.partial(np.matmul, A, B, out)
+
+
+class Network:
+    """Buffers and passes of ``runs`` runs of one architecture on one data set (run axis first).
+
+    ``params`` is ``(R, P)``; ``weights[l]`` is a ``(R, 1 + n_l, n_{l+1})`` view into it and
+    ``grads[l]`` the matching view into ``flat_grads``, so an optimizer steps every matrix of every
+    run at once. After :meth:`forward`, ``inputs[l]`` holds ``[1 | a^l]``, ``n[l]`` holds ``n^{l+1}``,
+    ``a[l]`` holds ``a^{l+1}`` (``output`` is ``a^L``) and ``costs`` each run's ``C``. After
+    :meth:`backward`, ``dC_da[l]``, ``slopes[l]`` and ``deltas[l]`` hold ``dC/da^{l+1}``,
+    ``f'(n^{l+1})`` and ``delta^{l+1}``. Every buffer is allocated here, and each product of the
+    passes is bound to its buffers here (see :func:`matmul`): a step allocates nothing.
     """
 
-    def __init__(self, architecture: Architecture, X: np.ndarray, Y: np.ndarray):
-        layers = architecture.layers
-        L = len(layers) - 1
-        n_obs = X.shape[0]
-        self.layers = layers
+    def __init__(self, architecture: Architecture, X: np.ndarray, Y: np.ndarray, runs: int = 1):
+        self.architecture = architecture
+        layers, L, R, n_obs = architecture.layers, len(architecture.layers) - 1, runs, X.shape[0]
         hidden, output = ACTIVATIONS[architecture.activation], ACTIVATIONS[architecture.output_activation]
-        self.activations: list[Activation] = [hidden] * (L - 1) + [output]
+        self.f: list[Activation] = [hidden] * (L - 1) + [output]
         self.loss: Loss = LOSSES[architecture.loss]
-        self.Y = np.array(Y, dtype=float)
+        self.Y = np.array(Y, dtype=float)[None]  # (1, observations, outputs): the same for every run
 
-        shapes = [(1 + n_in, n_out) for n_in, n_out in zip(layers[:-1], layers[1:])]
-        sizes = [r * c for r, c in shapes]
-        offsets = np.concatenate([[0], np.cumsum(sizes)])
-        self.params = np.zeros(offsets[-1])
-        self.flat_grads = np.zeros(offsets[-1])
-        self.weights = [self.params[i:j].reshape(s) for i, j, s in zip(offsets, offsets[1:], shapes)]
-        self.grads = [self.flat_grads[i:j].reshape(s) for i, j, s in zip(offsets, offsets[1:], shapes)]
-
-        self.inputs = [np.ones((n_obs, 1 + n)) for n in layers[:-1]]
-        self.inputs[0][:, 1:] = X
-        self.n = [np.empty((n_obs, n)) for n in layers[1:]]
-        # a^{l+1} in its own contiguous buffer, copied into [1 | a^{l+1}]: numpy's element-wise
-        # calls on a strided view of a small matrix cost several times more than the copy.
-        self.a = [np.empty((n_obs, n)) for n in layers[1:]]
-        self.dC_da = [np.empty((n_obs, n)) for n in layers[1:]]
-        self.slopes = [np.empty((n_obs, n)) for n in layers[1:]]
-        self.deltas = [np.empty((n_obs, n)) for n in layers[1:]]
-        # Each layer's buffers and views, gathered once (the buffers are updated in place) so the
-        # passes below are plain loops in the order of the equations.
-        a_in_next = [buf[:, 1:] for buf in self.inputs[1:]] + [None]  # a^{l+1} inside [1 | a^{l+1}]
-        self._forward_steps = [
-            (self.inputs[l], self.weights[l], self.n[l], self.a[l], f.value, a_in_next[l])
-            for l, f in enumerate(self.activations)
-        ]
-        self._backward_steps = [
-            (
-                f.slope,
-                self.n[l],
-                self.a[l],
-                self.slopes[l],
-                self.dC_da[l],
-                self.deltas[l],
-                self.inputs[l].T,
-                self.grads[l],
-                self.weights[l][1:].T,
-                self.dC_da[l - 1] if l else None,
-            )
-            for l, f in reversed(list(enumerate(self.activations)))
+        self.params = np.zeros((R, architecture.n_params))
+        self.flat_grads = np.zeros((R, architecture.n_params))
+        self.weights = architecture.split(self.params)
+        self.grads = architecture.split(self.flat_grads)
+        # [1 | a^0] is the same for every run: one matrix, seen R times (a view with stride 0).
+        ones_X = np.hstack([np.ones((n_obs, 1)), np.array(X, dtype=float)])
+        self.inputs = [np.broadcast_to(ones_X, (R, *ones_X.shape))]
+        self.inputs += [np.ones((R, n_obs, 1 + n)) for n in layers[1:-1]]
+        self.n, self.a, self.dC_da, self.slopes, self.deltas = (
+            [np.empty((R, n_obs, n)) for n in layers[1:]] for _ in range(5)
+        )
+        self.costs = np.empty(R)
+        self.a_in_inputs = [x[..., 1:] for x in self.inputs[1:]]  # a^{l+1} inside [1 | a^{l+1}]
+        # The products of the passes below, each bound once to its buffers.
+        self.n_product = [matmul(x, W, n) for x, W, n in zip(self.inputs, self.weights, self.n)]
+        self.dW_product = [matmul(x.transpose(0, 2, 1), d, G) for x, d, G in zip(self.inputs, self.deltas, self.grads)]
+        self.dC_da_product = [None] + [
+            matmul(d, W[:, 1:].transpose(0, 2, 1), g) for d, W, g in zip(self.deltas[1:], self.weights[1:], self.dC_da)
         ]
 
     @property
     def output(self) -> np.ndarray:
-        """``a^L``, shape ``(observations, n_L)``."""
+        """``a^L``, shape ``(R, observations, n_L)``."""
         return self.a[-1]
 
     def set_weights(self, weights: list[np.ndarray]) -> None:
-        """Copy ``W^0 .. W^{L-1}`` into the flat parameter vector."""
+        """Copy ``W^0 .. W^{L-1}`` (each ``(1 + n_l, n_{l+1})``, or ``(R, ...)`` per run) into ``params``."""
         for dst, src in zip(self.weights, weights):
             dst[...] = src
 
-    def forward(self) -> float:
-        """Run the forward pass on the current weights; return the cost ``C`` (and fill ``dC/da^L``)."""
-        for x, W, n, a, f, a_in_next in self._forward_steps:
-            x.dot(W, n)  # n^{l+1} = [1 | a^l] W^l
-            f(n, a)  # a^{l+1} = f(n^{l+1})
-            if a_in_next is not None:
-                np.copyto(a_in_next, a)  # into [1 | a^{l+1}]
-        return self.loss.evaluate(self.n[-1], self.a[-1], self.Y, self.dC_da[-1])
+    def forward(self, costs: np.ndarray | None = None) -> np.ndarray:
+        """The forward pass on the current weights: each run's cost ``C`` into ``costs`` ``(R,)``
+        (``self.costs`` if not given), which it returns; fills ``dC/da^L``."""
+        for l, f in enumerate(self.f):
+            self.n_product[l]()  # n^{l+1} = [1 | a^l] W^l
+            f.value(self.n[l], self.a[l])  # a^{l+1} = f(n^{l+1})
+            if l < len(self.a_in_inputs):
+                np.copyto(self.a_in_inputs[l], self.a[l])  # into [1 | a^{l+1}]
+        costs = self.costs if costs is None else costs
+        return self.loss.evaluate(self.n[-1], self.a[-1], self.Y, self.dC_da[-1], costs)
 
     def backward(self) -> None:
         """Fill ``grads`` with ``dC/dW^l`` for the weights of the last :meth:`forward`."""
-        output_delta = self.loss.output_delta
-        for slope, n, a, da_dn, dC_da, delta, x_T, dC_dW, W_out_T, dC_da_prev in self._backward_steps:
-            slope(n, a, da_dn)  # da^{l+1}/dn^{l+1}
-            if output_delta is not None and a is self.a[-1]:
-                output_delta(a, self.Y, delta)
+        last = len(self.f) - 1
+        for l in range(last, -1, -1):
+            if l == last and self.loss.output_delta is not None:  # cross_entropy after a sigmoid
+                self.loss.output_delta(self.a[l], self.Y, self.deltas[l])  # delta^L = (a^L - y) / count
             else:
-                np.multiply(dC_da, da_dn, delta)  # delta^{l+1} = dC/da^{l+1} * f'(n^{l+1})
-            x_T.dot(delta, dC_dW)  # dC/dW^l = [1 | a^l]^T delta^{l+1}
-            if dC_da_prev is not None:
-                delta.dot(W_out_T, dC_da_prev)  # dC/da^l = delta^{l+1} W^l[1:]^T
+                self.f[l].slope(self.n[l], self.a[l], self.slopes[l])  # da^{l+1}/dn^{l+1} = f'(n^{l+1})
+                np.multiply(self.dC_da[l], self.slopes[l], self.deltas[l])  # delta^{l+1} = dC/da^{l+1} * f'
+            self.dW_product[l]()  # dC/dW^l = [1 | a^l]^T delta^{l+1}
+            if l > 0:
+                self.dC_da_product[l]()  # dC/da^l = delta^{l+1} W^l[1:]^T
 
 
-def _network(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray | None) -> Network:
-    """A one-off network holding ``weights`` (checked against ``architecture``)."""
+def _one_run(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray | None) -> Network:
+    """A one-run network holding ``weights`` (checked against ``architecture``)."""
     architecture.check(weights)
-    if Y is None:  # no targets: any cost that accepts zeros
+    if Y is None:  # no targets: a cost that accepts any output
         Y = np.zeros((len(X), architecture.layers[-1]))
         architecture = Architecture(architecture.layers, architecture.activation, architecture.output_activation)
     net = Network(architecture, X, Y)
@@ -168,10 +185,10 @@ def _network(architecture: Architecture, weights: list[np.ndarray], X: np.ndarra
 
 def activations(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray) -> list[np.ndarray]:
     """``a^0 .. a^L`` for inputs ``X``; ``a^l`` has shape ``(observations, n_l)``."""
-    net = _network(architecture, weights, X, None)
+    net = _one_run(architecture, weights, X, None)
     with np.errstate(all="ignore"):  # blown-up weights give inf/NaN, silently
         net.forward()
-    return [np.array(X, dtype=float)] + [a.copy() for a in net.a]
+    return [np.array(X, dtype=float)] + [a[0].copy() for a in net.a]
 
 
 def forward(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray) -> np.ndarray:
@@ -189,8 +206,8 @@ class Gradients:
 
 def gradients(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, Y: np.ndarray) -> Gradients:
     """Cost and analytic gradients ``dC/dW^l`` (same shapes as ``weights``)."""
-    net = _network(architecture, weights, X, Y)
+    net = _one_run(architecture, weights, X, Y)
     with np.errstate(all="ignore"):  # blown-up weights give inf/NaN, silently (as in `activations`)
-        cost = net.forward()
+        cost = net.forward()[0]
         net.backward()
-    return Gradients(cost, [G.copy() for G in net.grads])
+    return Gradients(float(cost), [G[0].copy() for G in net.grads])

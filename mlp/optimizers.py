@@ -1,7 +1,9 @@
-"""Optimizers over one flat parameter vector, as a registry of name -> class.
+"""Optimizers over flat parameter vectors, one row per run, as a registry of name -> class.
 
-All weight matrices are views into one flat array ``params`` and all gradients into one flat
-``grads``, so one step is a handful of numpy calls whatever the depth of the network.
+All weight matrices of a run are views into one row of ``params`` ``(R, P)`` and all gradients into
+one row of ``grads``, so one step is a handful of numpy calls whatever the depth of the network and
+the number of runs. Each run has its own learning rate; every update is element-wise, so a run's
+step does not depend on the runs stepped with it.
 """
 
 from __future__ import annotations
@@ -9,12 +11,19 @@ from __future__ import annotations
 import numpy as np
 
 
+def _rates(learning_rates: np.ndarray) -> np.ndarray:
+    """Learning rates ``(R,)`` as a column ``(R, 1)`` against ``(R, P)``; one run's as a 0-d array
+    (numpy converts a Python float on every call, and broadcasts a 0-d array faster than a (1, 1) one)."""
+    rates = np.asarray(learning_rates, dtype=float).reshape(-1, 1)
+    return rates.reshape(()) if len(rates) == 1 else rates
+
+
 class GradientDescent:
     """The question's full-batch step: ``W <- W - lr * dC/dW``."""
 
-    def __init__(self, size: int, learning_rate: float):
-        self.learning_rate = np.array(learning_rate)  # 0-d: cheaper for numpy than a float
-        self._step = np.empty(size)
+    def __init__(self, shape: tuple[int, int], learning_rates: np.ndarray):
+        self.learning_rate = _rates(learning_rates)
+        self._step = np.empty(shape)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
         np.multiply(grads, self.learning_rate, self._step)
@@ -26,10 +35,10 @@ class Momentum:
 
     beta = 0.9
 
-    def __init__(self, size: int, learning_rate: float):
-        self.learning_rate = np.array(learning_rate)
-        self._velocity = np.zeros(size)
-        self._step = np.empty(size)
+    def __init__(self, shape: tuple[int, int], learning_rates: np.ndarray):
+        self.learning_rate = _rates(learning_rates)
+        self._velocity = np.zeros(shape)
+        self._step = np.empty(shape)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
         v = self._velocity
@@ -44,11 +53,11 @@ class Adam:
 
     beta1, beta2, eps = 0.9, 0.999, 1e-8
 
-    def __init__(self, size: int, learning_rate: float):
-        self.learning_rate = learning_rate
-        self._m = np.zeros(size)
-        self._v = np.zeros(size)
-        self._tmp = np.empty(size)
+    def __init__(self, shape: tuple[int, int], learning_rates: np.ndarray):
+        self.learning_rate = _rates(learning_rates)
+        self._m = np.zeros(shape)
+        self._v = np.zeros(shape)
+        self._tmp = np.empty(shape)
         self._t = 0
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import mlp
-from mlp.activations import LEAKY_SLOPE
+from mlp.activation_functions import LEAKY_SLOPE
 
 # Plain-numpy definitions, independent of the engine's in-place formulations.
 REFERENCE = {

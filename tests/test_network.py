@@ -148,15 +148,17 @@ def test_gradient_check_defaults_detect_a_wrong_gradient_on_a_trained_network(mo
     assert check.max_relative_error > 1e-5
 
 
+@pytest.mark.parametrize("runs", [1, 5])
 @pytest.mark.parametrize("layers", [(2, 3, 3, 2), (1, 1), (4, 7, 1, 5)])
-def test_network_weight_shapes_are_one_plus_n_l_by_n_next(layers):
-    net = mlp.Network(mlp.Architecture(layers), np.zeros((3, layers[0])), np.zeros((3, layers[-1])))
-    assert [W.shape for W in net.weights] == [(1 + a, b) for a, b in zip(layers, layers[1:])]
+def test_network_weight_shapes_are_runs_by_one_plus_n_l_by_n_next(layers, runs):
+    net = mlp.Network(mlp.Architecture(layers), np.zeros((3, layers[0])), np.zeros((3, layers[-1])), runs)
+    assert [W.shape for W in net.weights] == [(runs, 1 + a, b) for a, b in zip(layers, layers[1:])]
     assert [G.shape for G in net.grads] == [W.shape for W in net.weights]
-    assert net.params.size == sum((1 + a) * b for a, b in zip(layers, layers[1:]))
+    assert net.params.shape == (runs, sum((1 + a) * b for a, b in zip(layers, layers[1:])))
     assert layer_sizes(net.weights) == layers
+    assert [a.shape for a in net.a] == [(runs, 3, n) for n in layers[1:]]
     weights = mlp.initial_weights(layers, "normal", 1.0, 0.0, 0)
-    assert [W.shape for W in weights] == [W.shape for W in net.weights]
+    assert [(runs, *W.shape) for W in weights] == [W.shape for W in net.weights]
 
 
 def test_forward_bias_is_row_zero():
@@ -227,7 +229,7 @@ def test_network_step_keeps_every_buffer(optimizer):
     net = mlp.Network(mlp.Architecture((3, 4, 2), "tanh", "sigmoid", "mse"), X, Y)
     net.set_weights(weights)
     before = buffers(net)
-    step = OPTIMIZERS[optimizer](net.params.size, 0.1)
+    step = OPTIMIZERS[optimizer](net.params.shape, np.array([0.1]))
     for _ in range(5):
         net.forward()
         net.backward()
@@ -235,7 +237,7 @@ def test_network_step_keeps_every_buffer(optimizer):
     assert buffers(net) == before
     for W, G in zip(net.weights, net.grads):  # still views into the flat vectors, which moved
         assert np.shares_memory(W, net.params) and np.shares_memory(G, net.flat_grads)
-    assert not np.array_equal(net.weights[0], weights[0])
+    assert not np.array_equal(net.weights[0][0], weights[0])
 
 
 def step_peak_memory(activation, loss, optimizer="adam"):
@@ -248,7 +250,7 @@ def step_peak_memory(activation, loss, optimizer="adam"):
     X, Y = rng.uniform(-1, 1, (2000, 2)), rng.uniform(0, 1, (2000, 1))
     net = mlp.Network(mlp.Architecture((2, 64, 64, 1), activation, "sigmoid", loss), X, Y)
     net.set_weights([rng.normal(0, 0.5, W.shape) for W in net.weights])
-    step = OPTIMIZERS[optimizer](net.params.size, 0.01)
+    step = OPTIMIZERS[optimizer](net.params.shape, np.array([0.01]))
     net.forward()
     net.backward()
     step.step(net.params, net.flat_grads)
@@ -273,10 +275,10 @@ def test_network_forward_then_backward_is_repeatable():
     weights, X, Y = random_problem((2, 5, 3, 1), 2)
     net = mlp.Network(mlp.Architecture((2, 5, 3, 1), "relu", "linear", "sse"), X, Y)
     net.set_weights(weights)
-    first = net.forward()
+    first = net.forward().copy()
     net.backward()
     grads = net.flat_grads.copy()
-    assert net.forward() == first
+    np.testing.assert_array_equal(net.forward(), first)
     net.backward()
     np.testing.assert_array_equal(net.flat_grads, grads)
 

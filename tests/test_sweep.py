@@ -13,28 +13,27 @@ from hypothesis import strategies as st
 import mlp
 from mlp.budget import sweep_work
 from mlp.config import MAX_SWEEP_RUNS, SweepSpec
-from mlp.sweep import sweep
+from mlp.training import sweep
 
-sweep_module = importlib.import_module("mlp.sweep")  # `mlp.sweep` is the function
+training = importlib.import_module("mlp.training")
 INITS = (("constant", 1.0), ("normal", 0.5), ("xavier", 1.0))
 
 
-def assert_matches_single_runs(result, rtol=1e-9, history_rtol=1e-9):
-    """Every run of ``result`` against ``mlp.train`` of its config: the independent oracle."""
+def assert_matches_single_runs(result):
+    """Every run of ``result`` against ``mlp.train`` of its config, to the last bit (``==``, no tolerance)."""
     for i, config in enumerate(result.configs):
         run = mlp.train(config)
         assert result.status[i] == run.status
         assert result.diverged_at[i] == (-1 if run.diverged_at is None else run.diverged_at)
-        np.testing.assert_allclose(result.final_loss[i], run.final_loss, rtol=rtol)
-        # Relative to the outputs' scale: an output near 0 (linear output layer) is a difference of large terms.
-        np.testing.assert_allclose(result.outputs[i], run.outputs, rtol=rtol, atol=rtol * np.abs(run.outputs).max())
+        assert result.final_loss[i] == run.final_loss or np.isnan(run.final_loss) and np.isnan(result.final_loss[i])
         n = len(run.loss_history)
-        np.testing.assert_allclose(result.loss_history[i, :n], run.loss_history, rtol=history_rtol)
+        assert np.array_equal(result.loss_history[i, :n], run.loss_history)
         assert np.all(np.isnan(result.loss_history[i, n:]))
+        assert np.array_equal(result.outputs[i], run.outputs, equal_nan=True)
         for W_sweep, W_run in zip(result.final_weights, run.final_weights):
-            np.testing.assert_allclose(W_sweep[i], W_run, rtol=rtol, atol=1e-12)
-        np.testing.assert_array_equal(result.distinct_neurons[i], run.distinct_neurons[-1])
-        np.testing.assert_allclose(result.symmetry_gap[i], run.symmetry_gap[-1], rtol=1e-6, atol=1e-12)
+            assert np.array_equal(W_sweep[i], W_run, equal_nan=True)
+        assert np.array_equal(result.distinct_neurons[i], run.distinct_neurons[-1])
+        assert np.array_equal(result.symmetry_gap[i], run.symmetry_gap[-1], equal_nan=True)
 
 
 @pytest.mark.parametrize("optimizer", list(mlp.OPTIMIZERS))
@@ -42,8 +41,7 @@ def test_sweep_matches_single_runs_on_the_question(optimizer):
     spec = SweepSpec(mlp.Config(iterations=300), inits=INITS, lrs=(0.1, 0.5), optimizers=(optimizer,), seeds=(0, 1))
     result = sweep(spec)
     assert result.loss_history.shape == (12, 301) and result.history_iterations.tolist() == list(range(301))
-    # Adam divides by sqrt(v): near a minimum it magnifies last-digit differences in the history.
-    assert_matches_single_runs(result, history_rtol=1e-8 if optimizer == "adam" else 1e-9)
+    assert_matches_single_runs(result)
 
 
 @pytest.mark.parametrize(
@@ -58,29 +56,25 @@ def test_sweep_matches_single_runs_on_the_question(optimizer):
 def test_sweep_matches_single_runs_mixing_optimizers(settings_):
     base = mlp.Config(iterations=250, **settings_)
     spec = SweepSpec(base, inits=INITS[1:], lrs=(0.05, 0.2), optimizers=("adam", "gd", "momentum"), seeds=(3,))
-    assert_matches_single_runs(sweep(spec), history_rtol=1e-8)
+    assert_matches_single_runs(sweep(spec))
 
 
+@pytest.mark.parametrize("shape", [(4, 2), (1, 1), (3000, 7)])
 @pytest.mark.parametrize("name", list(mlp.LOSSES))
-def test_batched_losses_match_the_engine_run_by_run(name):
+def test_each_runs_cost_is_the_same_alone_or_stacked(name, shape):
     rng = np.random.default_rng(5)
-    n = rng.normal(0.0, 3.0, size=(4, 2, 6))  # (observations, outputs, runs)
+    n = rng.normal(0.0, 3.0, size=(6, *shape))  # (runs, observations, outputs)
     a = 1 / (1 + np.exp(-n))
-    y = rng.uniform(0.0, 1.0, size=(4, 2))
-    cost_and_gradient, output_delta = sweep_module.BATCHED_LOSSES[name]
-    costs, dC_da = np.empty(6), np.empty_like(a)
-    cost_and_gradient(n, a, y[:, :, None], dC_da, costs)
+    y = rng.uniform(0.0, 1.0, size=(1, *shape))
     loss = mlp.LOSSES[name]
+    stacked = loss.evaluate(n, a, y, dC_da := np.empty_like(a), np.empty(6))
     for r in range(6):
-        expected = np.empty((4, 2))
-        np.testing.assert_allclose(costs[r], loss.evaluate(n[..., r], a[..., r], y, expected), rtol=1e-14)
-        if output_delta is None:
-            np.testing.assert_allclose(dC_da[..., r], expected, rtol=1e-14)
-    if output_delta is not None:
-        delta = np.empty_like(a)
-        output_delta(a, y[:, :, None], delta)
-        for r in range(6):
-            np.testing.assert_allclose(delta[..., r], loss.output_delta(a[..., r], y, np.empty((4, 2))), rtol=1e-14)
+        alone = loss.evaluate(n[r : r + 1], a[r : r + 1], y, one := np.empty_like(a[:1]), np.empty(1))
+        assert alone[0] == stacked[r]
+        assert np.array_equal(one[0], dC_da[r], equal_nan=True)
+    expected = {"sse": np.sum((a - y) ** 2, axis=(1, 2)), "mse": np.mean((a - y) ** 2, axis=(1, 2))}
+    expected["cross_entropy"] = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a), axis=(1, 2))
+    np.testing.assert_allclose(stacked, expected[name], rtol=1e-10)
 
 
 def test_constant_init_leaves_one_distinct_neuron_for_every_seed_normal_init_all():
@@ -119,8 +113,8 @@ def test_diverging_member_is_marked_and_disturbs_no_other_run():
         k = result.diverged_at[i]
         assert np.all(np.isfinite(result.loss_history[i, :k])) and np.all(np.isnan(result.loss_history[i, k:]))
         assert np.isfinite(result.final_loss[i]) and result.final_loss[i] == result.loss_history[i, k - 1]
-    np.testing.assert_allclose(result.loss_history[:2], calm.loss_history, rtol=1e-12)
-    np.testing.assert_allclose(result.outputs[:2], calm.outputs, rtol=1e-12)
+    assert np.array_equal(result.loss_history[:2], calm.loss_history)
+    assert np.array_equal(result.outputs[:2], calm.outputs)
     assert_matches_single_runs(result)
 
 
@@ -164,10 +158,10 @@ def test_iterations_to_threshold_by_hand():
 def test_long_history_is_thinned_but_threshold_and_final_loss_stay_exact(monkeypatch):
     spec = SweepSpec(mlp.Config(iterations=1234), inits=INITS[1:], lrs=(0.3, 1.0), threshold=0.02)
     full = sweep(spec)
-    monkeypatch.setattr(sweep_module, "HISTORY_BYTES", 1000)
+    monkeypatch.setattr(training, "HISTORY_BYTES", 1000)
     thinned = sweep(spec)
     kept = thinned.history_iterations
-    assert len(kept) == sweep_module.HISTORY_POINTS and kept[0] == 0 and kept[-1] == 1234
+    assert len(kept) == training.HISTORY_POINTS and kept[0] == 0 and kept[-1] == 1234
     np.testing.assert_array_equal(thinned.loss_history, full.loss_history[:, kept])
     np.testing.assert_array_equal(thinned.iterations_to_threshold, full.iterations_to_threshold)
     np.testing.assert_array_equal(thinned.final_loss, full.loss_history[:, -1])
@@ -347,7 +341,7 @@ def test_zero_iterations_and_a_network_without_hidden_layers():
 
 @settings(max_examples=12, deadline=None, derandomize=True)
 @given(
-    activation=st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu"]),  # linear at lr 0.5 is chaotic
+    activation=st.sampled_from(list(mlp.ACTIVATIONS)),
     loss=st.sampled_from(["sse", "mse"]),
     optimizers=st.lists(st.sampled_from(list(mlp.OPTIMIZERS)), min_size=1, max_size=3, unique=True),
     lr=st.floats(0.01, 0.5),
@@ -356,4 +350,52 @@ def test_zero_iterations_and_a_network_without_hidden_layers():
 def test_sweep_matches_single_runs_property(activation, loss, optimizers, lr, seed):
     base = mlp.Config(iterations=60, activation=activation, loss=loss)
     spec = SweepSpec(base, inits=INITS, lrs=(lr,), optimizers=tuple(optimizers), seeds=(seed,))
-    assert_matches_single_runs(sweep(spec), rtol=1e-9, history_rtol=1e-8)
+    assert_matches_single_runs(sweep(spec))
+
+
+# A run is the same run wherever it is computed: the grid on which batched products once drifted from
+# the single runs (24 of 486 runs by more than 1e-6 relative, all at learning rate 5, where training is
+# chaotic and the 16th digit grows to the first), now equal to the last bit.
+GRID = {
+    "xor 2-4-1 tanh": mlp.Config(data="xor", layers=(2, 4, 1), activation="tanh", iterations=300, snapshots=2),
+    "the question's network": mlp.Config(iterations=300, snapshots=2),
+    "circle 2-5-3-1 relu cross_entropy": mlp.Config(
+        data="circle", points=50, layers=(2, 5, 3, 1), activation="relu", loss="cross_entropy", iterations=300,
+        snapshots=2,
+    ),
+    "relu 2-6-6-2": mlp.Config(
+        layers=(2, 6, 6, 2), activation="relu", output_activation="linear", iterations=300, snapshots=2
+    ),
+    "sigmoid xor 2-8-1": mlp.Config(data="xor", layers=(2, 8, 1), iterations=300, snapshots=2),
+}
+
+
+@pytest.mark.parametrize("name", GRID)
+def test_every_run_of_a_sweep_is_bitwise_its_single_run(name):
+    spec = SweepSpec(
+        GRID[name],
+        inits="constant 1;normal 0.5;xavier",
+        noises="0,1e-9,0.01",
+        lrs="0.05,0.5,5",
+        optimizers="gd,momentum,adam",
+        seeds="0,1",
+    )
+    result = sweep(spec)
+    assert result.loss_history.shape == (162, 301)
+    assert_matches_single_runs(result)
+
+
+# Shapes where BLAS takes other paths: one observation (a row vector), one output (a column), layers of
+# one neuron, wide layers on many observations (blocked, threaded products), a deep stack.
+SHAPES = {
+    "one observation": dict(data="custom", inputs="0.5,0.2", targets="1", layers=(2, 3, 1)),
+    "layers of one neuron": dict(layers=(2, 1, 1, 2)),
+    "wide on 300 points": dict(data="circle", points=300, layers=(2, 64, 64, 1), activation="tanh"),
+    "ten hidden layers": dict(data="xor", layers=(2, *[8] * 10, 1), activation="leaky_relu"),
+}
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_runs_arithmetic_does_not_depend_on_the_runs_beside_it(name):
+    base = mlp.Config(**SHAPES[name], iterations=20, snapshots=2)
+    assert_matches_single_runs(sweep(SweepSpec(base, inits="normal 0.5;xavier", lrs="0.1,2", seeds="0,1")))

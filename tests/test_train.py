@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mlp
-from mlp.train import snapshot_schedule
+from mlp.training import snapshot_schedule
 
 QUESTION_X = np.array([[0.8, 0.4], [0.3, 0.3]])
 QUESTION_Y = np.array([[0.2, 0.4], [1.0, 0.0]])
@@ -191,10 +191,10 @@ def test_train_every_optimizer_and_dataset_reduces_loss(optimizer, data):
     assert run.inputs.shape[0] == run.outputs.shape[0] == run.targets.shape[0]
 
 
-def test_train_progress_reports_every_n_iterations():
+def test_train_progress_reports_after_every_block_and_at_the_end():
     calls = []
-    mlp.train(mlp.Config(iterations=1000), progress=lambda done, total: calls.append((done, total)), progress_every=400)
-    assert calls == [(0, 1000), (400, 1000), (800, 1000)]
+    mlp.train(mlp.Config(iterations=1000), progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(499, 1000), (999, 1000), (1000, 1000)]  # blocks of BLOCK = 500 iterations
 
 
 def test_run_records_data_and_config():

@@ -9,7 +9,7 @@ from lab import charts, frames
 from mlp import Config, ConfigError
 from mlp.config import MAX_SWEEP_RUNS, SweepSpec
 from mlp.optimizers import OPTIMIZERS
-from mlp.sweep import SweepResult, sweep
+from mlp.training import SweepResult, sweep
 from ui.compare import keep
 from ui.sidebar import apply_config
 from ui.text import plain

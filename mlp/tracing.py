@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Architecture, _network
+from .network import Architecture, _one_run
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, 
     ``dC/dW^l`` and (for ``l >= 1``) ``dC/da^l``. Blown-up weights give inf/NaN entries, silently.
     """
     sizes = architecture.layers
-    net = _network(architecture, weights, X, Y)
+    net = _one_run(architecture, weights, X, Y)
     with np.errstate(all="ignore"):
         net.forward()
         net.backward()
@@ -48,7 +48,7 @@ def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, 
     obs = tuple(f"obs {i}" for i in range(len(X)))
 
     def step(phase, layer, symbol, latex, value, columns, rows=obs):
-        return Step(phase, layer, symbol, latex, np.array(value, copy=True), rows, columns)
+        return Step(phase, layer, symbol, latex, np.array(value[0], copy=True), rows, columns)  # the only run
 
     steps = []
     for l in range(L):
