@@ -1,9 +1,18 @@
 """The work budget: what one request may cost a shared server, priced before it starts.
 
-A run is priced from its configuration alone (``run_work``); a sweep from its base configuration
-and its number of runs (``sweep_work``). Work is counted in units of about one multiply-add, so
-the limits below hold whatever the shape of the network (`python -m benchmarks.budget` and
-`python -m benchmarks.sweep --calibrate` measure what a unit costs here). Each check raises a
+One cost model prices everything a request computes, in nanoseconds of CPU on this project's
+2-core machine (`python -m benchmarks.costs` measures the constants and how well the model
+predicts; it errs on the side of overpricing):
+
+- training, per iteration: numpy's per-call overhead, paid once per call whatever the number of
+  runs; and per run the products (one BLAS call each, a set-up cost plus a cost per multiply-add),
+  the element-wise passes (per neuron and observation) and the optimizer (per weight);
+- the record: the symmetry metrics of every kept snapshot (of the final weights only, in a sweep);
+- the page: drawing the open tab is bounded by construction (every chart and table caps what it
+  draws), and ``DRAWING_ALLOWANCE`` keeps room for it within the ten seconds a request may take.
+
+A run is ``work(config)``; a sweep is ``work(base, runs)``. Memory is bounded separately: stored
+snapshots, activations and stacked weights each have a limit. Each check raises a
 :class:`ConfigError` naming the setting to change and how far.
 """
 
@@ -16,41 +25,78 @@ from .errors import ConfigError
 if TYPE_CHECKING:
     from .config import Config
 
-# One request must not pin a shared server. Work is counted in "weight x observation" units per
-# iteration, plus a fixed cost per weight matrix for numpy's per-call overhead on small arrays
-# (measured with benchmarks/budget.py: the largest allowed runs take a few seconds here).
-WORK_BUDGET = 7e8
-STEP_OVERHEAD = 2_000
-# Stored weight and gradient snapshots: snapshots x parameters values of each (8 bytes a value).
+SECOND = 1e9  # work is counted in nanoseconds of CPU here
+REQUEST_LIMIT = 10 * SECOND  # what one request (one link, any tab) may cost the server
+DRAWING_ALLOWANCE = 2 * SECOND  # kept for building the open tab's charts and tables
+WORK_BUDGET = REQUEST_LIMIT - DRAWING_ALLOWANCE - 1 * SECOND  # and a second for what the model misses
+
+# Per iteration (ns): numpy's overhead per call on small arrays, and the calls a weight matrix costs
+# (three products, its activation and slope, delta, copies and the optimizer's share).
+CALL = 900
+CALLS_PER_LAYER = 14
+LOOP = 3_000  # the loop's own work: divergence check, copy of the weights, record
+# Per run and iteration (ns): a product's BLAS set-up and its multiply-adds, the element-wise work of
+# one neuron on one observation (activation, slope, delta, dC/da, copies), one weight's optimizer step.
+PRODUCT_CALL = 250
+MULTIPLY_ADD = 1.0
+ENTRY = 25
+PARAMETER = 8
+# Symmetry metrics (ns), per snapshot: a fixed cost per hidden layer, and one per neuron pair and vector entry.
+METRICS_LAYER = 30_000
+PAIR_ENTRY = 2.0
+
+# Memory limits. Stored weight and gradient snapshots: snapshots x parameters values of each.
 SNAPSHOT_BUDGET = 10_000_000
-# Activation buffers: observations x neurons summed over the layers (about 6 buffers of each).
+# Activation buffers: runs x observations x neurons summed over the layers (about 6 buffers of each).
 ACTIVATION_BUDGET = 4_000_000
-# The work of a sweep, in the units of WORK_BUDGET, counts what stacking the runs does not share:
-# each run's products (weights x observations, as in Config.work) and element-wise passes
-# (NEURON_COST per neuron and observation: a tanh and a dozen element-wise calls cost about as
-# much as 16 multiply-adds), and the symmetry metrics of its final weights (SYMMETRY_COST per
-# neuron pair and vector entry); numpy's per-call overhead is paid once per layer for the whole
-# stack (SWEEP_STEP_OVERHEAD). `python -m benchmarks.sweep --calibrate` measures 1.3 to 8 ns a
-# unit of training here, for 1 to 512 runs of networks from 2-3-3-2 to 2-64-64-1 and from 2 to
-# 1,000 observations (median about 3), and under 1 ns a unit of symmetry metrics (tiny networks
-# aside, whose metrics take milliseconds): a sweep at the budget takes at most about 8 ns x
-# WORK_BUDGET. R x Config.work would not do: stacking makes a run-step of the question's network
-# about 40 times cheaper, and one of a wide network on 200 observations no cheaper at all.
-NEURON_COST = 16
-SWEEP_STEP_OVERHEAD = 3 * STEP_OVERHEAD
-SYMMETRY_COST = 2
-# Stacked parameters, runs x weights: held about 8 times over (weights, gradients, optimizer state).
+# Stacked parameters of a sweep, runs x weights: held about 8 times over (weights, gradients, optimizer).
 WEIGHT_BUDGET = 4_000_000
 
 
-def work_per_step(layers: tuple[int, ...], n_obs: int) -> float:
-    n_params = sum((1 + a) * b for a, b in zip(layers, layers[1:]))
-    return n_params * n_obs + STEP_OVERHEAD * (len(layers) - 1)
+def step_work(layers: tuple[int, ...], n_obs: int, runs: int = 1) -> float:
+    """ns of one training iteration of ``runs`` runs of a network of ``layers`` on ``n_obs`` observations."""
+    L = len(layers) - 1
+    multiply_adds = sum(3 * n_obs * (1 + n_in) * n_out for n_in, n_out in zip(layers, layers[1:]))
+    n_params = sum((1 + n_in) * n_out for n_in, n_out in zip(layers, layers[1:]))
+    per_run = 3 * L * PRODUCT_CALL + multiply_adds * MULTIPLY_ADD + n_obs * sum(layers[1:]) * ENTRY
+    return L * CALLS_PER_LAYER * CALL + LOOP + runs * (per_run + n_params * PARAMETER)
 
 
-def run_work(config: Config) -> float:
-    """Work units of training ``config`` (see ``WORK_BUDGET``)."""
-    return (config.iterations + 1) * work_per_step(config.layers, config.dataset.X.shape[0])
+def metrics_work(layers: tuple[int, ...]) -> float:
+    """ns of the symmetry metrics of one set of weights: every pair of neurons of a hidden layer compared."""
+    pairs = sum(n * n * (1 + n_in + n_out) for n_in, n, n_out in zip(layers, layers[1:-1], layers[2:]))
+    return METRICS_LAYER * (len(layers) - 2) + PAIR_ENTRY * pairs
+
+
+def _recorded(config: Config, runs: int, iterations: int) -> int:
+    """Sets of weights whose metrics are computed: a run's snapshots, or each run's final weights in a sweep."""
+    return min(config.snapshots, iterations + 1) if runs == 1 else runs
+
+
+def work(config: Config, runs: int = 1) -> float:
+    """ns of training ``runs`` runs of ``config``'s network and recording them.
+
+    One run keeps ``config.snapshots`` snapshots, each with its symmetry metrics; a sweep keeps the
+    final weights of each run and their metrics.
+    """
+    step = step_work(config.layers, config.dataset.X.shape[0], runs)
+    recorded = _recorded(config, runs, config.iterations)
+    return (config.iterations + 1) * step + recorded * metrics_work(config.layers)
+
+
+def most_iterations(config: Config, runs: int = 1) -> int:
+    """The most iterations ``config`` (trained ``runs`` times) may have within ``WORK_BUDGET``; -1 if none."""
+    step = step_work(config.layers, config.dataset.X.shape[0], runs)
+    metrics = metrics_work(config.layers)
+    recorded = _recorded(config, runs, 10**9)  # all snapshots kept: a long run
+    most = int((WORK_BUDGET - recorded * metrics) // step) - 1
+    if runs == 1 and most < recorded - 1:  # a short run keeps fewer snapshots: one per iteration
+        most = int(WORK_BUDGET // (step + metrics)) - 1
+    return max(most, -1)
+
+
+def _seconds(ns: float) -> str:
+    return f"{ns / SECOND:.2g} s"
 
 
 def check_run(c: Config) -> None:
@@ -70,44 +116,20 @@ def check_run(c: Config) -> None:
             f"{c.snapshots} snapshots of {c.n_params:,} weights is over the limit of {SNAPSHOT_BUDGET:,} stored "
             f"values; use at most {most} snapshots or a smaller network.",
         )
-    per_step = work_per_step(c.layers, n_obs)
-    if run_work(c) > WORK_BUDGET:
-        most = max(0, int(WORK_BUDGET // per_step) - 1)
+    cost = work(c)
+    if cost > WORK_BUDGET:
+        most = most_iterations(c)
+        advice = f"use at most {most:,} iterations" if most >= 0 else "use fewer snapshots"
         raise ConfigError(
             "iterations",
-            f"{c.iterations:,} iterations of a {c.n_params:,}-weight network on {n_obs:,} observations is "
-            f"{run_work(c):.2g} units of work, over the budget of {WORK_BUDGET:.2g}; use at most {most:,} "
-            "iterations or a smaller network.",
+            f"{c.iterations:,} iterations of a {c.n_params:,}-weight network on {n_obs:,} observations would take "
+            f"about {_seconds(cost)} of the server's time, over the budget of {_seconds(WORK_BUDGET)} a run may take; "
+            f"{advice} or a smaller network.",
         )
-
-
-def _symmetry_pairs(layers: tuple[int, ...]) -> int:
-    """Neuron pairs x vector entries compared by the symmetry metrics of one set of weights."""
-    return sum(n * n * (1 + n_in + n_out) for n_in, n, n_out in zip(layers, layers[1:-1], layers[2:]))
-
-
-def sweep_work(base: Config, runs: int) -> float:
-    """Work units of a sweep of ``runs`` runs of ``base``'s network (see ``NEURON_COST``)."""
-    n_obs, L = base.dataset.X.shape[0], len(base.layers) - 1
-    per_run_step = n_obs * (base.n_params + NEURON_COST * sum(base.layers[1:]))
-    symmetry = runs * SYMMETRY_COST * _symmetry_pairs(base.layers)
-    return (base.iterations + 1) * (runs * per_run_step + SWEEP_STEP_OVERHEAD * L) + symmetry
 
 
 def check_sweep(base: Config, runs: int) -> None:
     """Refuse a sweep whose work or memory would pin a shared server, in one sentence."""
-    work = sweep_work(base, runs)
-    if work > WORK_BUDGET:
-        fixed = sweep_work(base.replace(iterations=0), runs)
-        most = int((WORK_BUDGET - fixed) // (sweep_work(base.replace(iterations=1), runs) - fixed))
-        advice = "use fewer runs or a smaller network"
-        if most >= 1:
-            advice = f"use at most {most:,} iterations or fewer runs"
-        raise ConfigError(
-            "sweep",
-            f"{runs:,} runs of {base.iterations:,} iterations is {work:.2g} units of work, over the budget of "
-            f"{WORK_BUDGET:.2g}; {advice}.",
-        )
     n_obs, neurons = base.dataset.X.shape[0], sum(base.layers)
     if runs * n_obs * neurons > ACTIVATION_BUDGET:
         raise ConfigError(
@@ -120,4 +142,15 @@ def check_sweep(base: Config, runs: int) -> None:
             "sweep",
             f"{runs:,} runs x {base.n_params:,} weights is {runs * base.n_params:,} weights, over the limit of "
             f"{WEIGHT_BUDGET:,}; use fewer runs or a smaller network.",
+        )
+    cost = work(base, runs)
+    if cost > WORK_BUDGET:
+        most = most_iterations(base, runs)
+        advice = "use fewer runs or a smaller network"
+        if most >= 1:
+            advice = f"use at most {most:,} iterations or fewer runs"
+        raise ConfigError(
+            "sweep",
+            f"{runs:,} runs of {base.iterations:,} iterations would take about {_seconds(cost)} of the server's "
+            f"time, over the budget of {_seconds(WORK_BUDGET)} a sweep may take; {advice}.",
         )

@@ -299,8 +299,8 @@ class Config:
 
     @property
     def work(self) -> float:
-        """Work units of this run (see ``mlp.budget``)."""
-        return budget.run_work(self)
+        """Nanoseconds of the server's CPU this run is priced at (see ``mlp.budget``)."""
+        return budget.work(self)
 
 
 _DATA_FIELDS = ("data", "points", "data_noise", "data_seed", "inputs", "targets")

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mlp import Config, ConfigError
+from mlp import Config, ConfigError, budget
 from mlp.cli import main
 from mlp.config import SweepSpec
 
@@ -467,8 +467,8 @@ SWEEP_ROWS = [
     sweep_row({"lrs": [10**400]}, "lr", "is out of range", id="lr-400-digits"),
     sweep_row({"lrs": ",".join(f"0.{i + 1}" for i in range(9)), "seeds": ",".join(map(str, range(60)))}, "sweep",
               "540 runs", "more than 512", id="too-many-runs"),
-    sweep_row({"iterations": "100000", "seeds": "0,1,2,3,4,5,6,7"}, "sweep", "over the budget",
-              id="over-the-budget"),
+    sweep_row({"iterations": str(budget.most_iterations(Config(iterations=0))), "seeds": "0,1,2,3,4,5,6,7"}, "sweep",
+              "over the budget", id="over-the-budget"),  # the longest run allowed alone, 8 times
     sweep_row({"inits": "normal 0.5 2"}, "inits", "'normal 0.5 2' is not an init and a scale", id="inits-three-words"),
     sweep_row({"inits": "normal=0.5"}, "init", "'normal=0.5' is not one of the allowed values", id="inits-no-space"),
     sweep_row({"inits": "normal abc"}, "init_scale", "'abc' is not a number", id="inits-scale-text"),

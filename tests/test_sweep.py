@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mlp
-from mlp.budget import sweep_work
+from mlp import budget
 from mlp.config import MAX_SWEEP_RUNS, SweepSpec
 from mlp.training import sweep
 
@@ -266,13 +266,13 @@ def test_over_budget_is_refused_and_the_suggested_iterations_fit():
     with pytest.raises(mlp.ConfigError) as error:
         SweepSpec(mlp.Config(iterations=20_000), seeds=seeds)
     message = str(error.value)
-    work = sweep_work(mlp.Config(iterations=20_000), 256)
+    seconds = budget.work(mlp.Config(iterations=20_000), 256) / 1e9
     assert message.startswith(
-        f"sweep: 256 runs of 20,000 iterations is {work:.2g} units of work, over the budget of "
-        f"{mlp.budget.WORK_BUDGET:.2g}; use at most "
+        f"sweep: 256 runs of 20,000 iterations would take about {seconds:.2g} s of the server's time, over the "
+        f"budget of {budget.WORK_BUDGET / 1e9:.2g} s a sweep may take; use at most "
     )
     most = int(re.search(r"use at most ([0-9,]+) iterations or fewer runs[.]$", message).group(1).replace(",", ""))
-    assert sweep_work(mlp.Config(iterations=most), 256) <= mlp.budget.WORK_BUDGET
+    assert budget.work(mlp.Config(iterations=most), 256) <= budget.WORK_BUDGET
     SweepSpec(mlp.Config(iterations=most), seeds=seeds)
     with pytest.raises(mlp.ConfigError, match=f"use at most {most:,} iterations"):
         SweepSpec(mlp.Config(iterations=most + 1), seeds=seeds)
@@ -282,16 +282,16 @@ def test_memory_limits_name_the_sweep(monkeypatch):
     wide_data = mlp.Config(data="circle", points=10_000, layers=(2, 3, 1), iterations=0)
     with pytest.raises(mlp.ConfigError, match=r"^sweep: 100 runs x 10,000 observations x 6 neurons is 6,000,000 "):
         SweepSpec(wide_data, seeds=tuple(range(100)))
-    monkeypatch.setattr(mlp.budget, "WEIGHT_BUDGET", 10_000)
+    monkeypatch.setattr(budget, "WEIGHT_BUDGET", 10_000)
     with pytest.raises(mlp.ConfigError, match=r"^sweep: 512 runs x 29 weights is 14,848 weights, over the limit"):
         SweepSpec(mlp.Config(), seeds=tuple(range(512)))
 
 
-def test_sweep_work_counts_the_shared_overhead_once():
-    one, many = sweep_work(mlp.Config(), 1), sweep_work(mlp.Config(), MAX_SWEEP_RUNS)
-    assert many < MAX_SWEEP_RUNS * one / 10  # the question's network: most of a run's work is overhead
-    wide = mlp.Config(data="circle", layers=(2, 64, 64, 1), iterations=10)
-    assert sweep_work(wide, 16) > 0.9 * 16 * sweep_work(wide, 1)  # a wide one: stacking saves nothing
+def test_a_sweep_step_pays_numpys_call_overhead_once():
+    one, many = budget.step_work((2, 3, 3, 2), 2, 1), budget.step_work((2, 3, 3, 2), 2, MAX_SWEEP_RUNS)
+    assert many < MAX_SWEEP_RUNS * one / 5  # the question's network: most of a run's step is call overhead
+    one, many = budget.step_work((2, 64, 64, 1), 200, 1), budget.step_work((2, 64, 64, 1), 200, 16)
+    assert many > 0.9 * 16 * one  # a wide network on 200 observations: stacking saves little
 
 
 def test_frame_records_are_plain_values_one_per_run():
