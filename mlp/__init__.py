@@ -13,7 +13,7 @@ from .losses import LOSSES
 from .network import Architecture, Network, activations, forward, gradients
 from .optimizers import OPTIMIZERS
 from .sweep import SweepResult, sweep
-from .symmetry import layer_symmetry
+from .symmetry import clone_groups, layer_symmetry, metrics_work
 from .trace import Step, trace
 from .train import Run, train
 
@@ -34,11 +34,13 @@ __all__ = [
     "SweepResult",
     "SweepSpec",
     "activations",
+    "clone_groups",
     "forward",
     "gradient_check",
     "gradients",
     "initial_weights",
     "layer_symmetry",
+    "metrics_work",
     "read_csv",
     "sweep",
     "trace",
