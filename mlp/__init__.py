@@ -7,6 +7,7 @@
 from .activations import ACTIVATIONS
 from .config import Config, ConfigError, SweepSpec
 from .data import DATASETS, DataError, Dataset, read_csv
+from .findings import Finding, chaotic, findings
 from .gradcheck import gradient_check
 from .initializers import INITIALIZERS, initial_weights
 from .losses import LOSSES
@@ -28,13 +29,16 @@ __all__ = [
     "ConfigError",
     "DataError",
     "Dataset",
+    "Finding",
     "Network",
     "Run",
     "Step",
     "SweepResult",
     "SweepSpec",
     "activations",
+    "chaotic",
     "clone_groups",
+    "findings",
     "forward",
     "gradient_check",
     "gradients",
