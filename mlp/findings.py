@@ -14,7 +14,8 @@ Codes (the thresholds are the constants below; "kept snapshot" is one of ``run.s
 - ``blew_up``: a finished run whose cost rose above ``BLOW_UP_COST`` (1,000) times its value at
   iteration 0, or whose largest ``|weight|`` grew past ``BLOW_UP_WEIGHT`` (1e6) times
   ``max(1, largest |weight| at iteration 0)``: exploding, though every number stayed finite.
-  ``since``: the first iteration above the cost limit (else the first kept snapshot past the weight limit).
+  ``since``: the first iteration above the cost limit (else the first kept snapshot past the weight
+  limit, by bisection). The weight test is made on the last snapshot.
 - ``clones`` (hidden layers of two neurons or more): some neurons have equal incoming and outgoing
   weights up to rounding, by the rule of mlp/symmetry.py (relative distance of the pair at most
   1e-13, groups that do not chain). ``since`` .. ``until``: the last stretch of kept snapshots with
@@ -80,6 +81,7 @@ CHAOS_SHIFT = 1e-12
 CHAOS_APART = 0.01
 _HISTORY_POINTS = 4000
 _SAMPLE = 256  # observations on which saturation is measured
+_CACHE_VALUES = 2_000_000  # activations kept in memory while the findings are computed (16 MB)
 _LARGEST_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}
 
 
@@ -145,10 +147,11 @@ def _last_true(test: Callable[[int], bool], lo: int, hi: int) -> int:
 class _Context:
     """What several findings share: the run, its last finite snapshot, activations computed on demand."""
 
-    def __init__(self, run: mlp.Run, last: int, keep: int = 4):
-        self.run, self.last, self.keep = run, last, keep  # last: the last snapshot whose weights are all finite
+    def __init__(self, run: mlp.Run, last: int):
+        self.run, self.last = run, last  # last: the last snapshot whose weights are all finite
         self.L = len(run.config.layers) - 1
         self.sample = run.inputs[:: -(-len(run.inputs) // _SAMPLE)]
+        self.keep = max(4, _CACHE_VALUES // (len(run.inputs) * sum(run.config.layers)))  # activations kept
         self._cache: dict[tuple[int, bool], list[np.ndarray]] = {}
 
     def at(self, s: int) -> int:
@@ -188,36 +191,38 @@ def _diverged(c: _Context) -> list[Finding]:
     return [Finding("diverged", None, k, k, {"iteration": k, "last_finite_cost": last}, sentence)]
 
 
-def _largest_weights(run: mlp.Run) -> np.ndarray:
-    """The largest ``|weight|`` of each kept snapshot, ``(S,)``."""
-    return np.array([max(float(np.max(np.abs(W))) for W in weights) for weights in run.weights])
+def _largest_weight(run: mlp.Run, s: int) -> float:
+    """The largest ``|weight|`` of kept snapshot ``s``."""
+    return max(float(np.max(np.abs(W))) for W in run.weights[s])
 
 
 def _blew_up(c: _Context) -> list[Finding]:
     run, C = c.run, c.run.loss_history
     if run.status != "finished" or len(C) < 2:
         return []
-    largest = _largest_weights(run)
+    start, end = _largest_weight(run, 0), _largest_weight(run, c.last)
     cost_limit = BLOW_UP_COST * C[0]
-    weight_limit = BLOW_UP_WEIGHT * max(1.0, largest[0])
+    weight_limit = BLOW_UP_WEIGHT * max(1.0, start)
     over_cost = np.flatnonzero(C > cost_limit)  # noqa: SIM300
-    over_weight = np.flatnonzero(largest > weight_limit)
-    if not len(over_cost) and not len(over_weight):
+    if not len(over_cost) and not end > weight_limit:
         return []
-    since = int(over_cost[0]) if len(over_cost) else c.at(int(over_weight[0]))
+    if len(over_cost):
+        since = int(over_cost[0])
+    else:  # the first snapshot past the weight limit (bisection: weights are assumed to grow past it once)
+        since = c.at(_first_true(lambda s: _largest_weight(run, s) > weight_limit, 0, c.last))
     peak = int(np.argmax(C))
     evidence = {
         "cost_start": float(C[0]),
         "cost_peak": float(C[peak]),
         "cost_peak_iteration": peak,
         "cost_end": float(C[-1]),
-        "largest_weight_start": float(largest[0]),
-        "largest_weight_end": float(largest[-1]),
+        "largest_weight_start": start,
+        "largest_weight_end": end,
     }
     sentence = (
         f"Training blew up: the cost went from {C[0]:.4g} at iteration 0 to {C[peak]:.3g} at iteration {peak:,} "
-        f"and the largest weight from {largest[0]:.3g} to {largest.max():.3g}; every number stayed finite, so "
-        "the run did not stop on its own."
+        f"and the largest weight from {start:.3g} to {end:.3g}; every number stayed finite, so the run did not "
+        "stop on its own."
     )
     return [Finding("blew_up", None, since, run.iterations_run, evidence, sentence)]
 
@@ -521,8 +526,8 @@ def _fitted(c: _Context) -> list[Finding]:
 
 def findings(run: mlp.Run) -> list[Finding]:
     """Everything :mod:`mlp.findings` says about ``run``, in the order of ``CODES`` (then by layer)."""
-    finite = [s for s, weights in enumerate(run.weights) if all(np.isfinite(W).all() for W in weights)]
-    c = _Context(run, finite[-1] if finite else -1)
+    finite = (s for s in reversed(range(len(run.weights))) if all(np.isfinite(W).all() for W in run.weights[s]))
+    c = _Context(run, next(finite, -1))
     out = _diverged(c)
     if c.last < 0:
         return out

@@ -1,5 +1,6 @@
 """Symmetry metrics on hand-made matrices, and the law of the lab as a property test."""
 
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -307,3 +308,16 @@ def test_noise_makes_the_question_neurons_different_in_weights(noise):
     run = mlp.train(mlp.Config(noise=noise, iterations=10, snapshots=2))
     assert run.distinct_neurons.tolist() == [[3, 3], [3, 3]]
     assert np.all(run.symmetry_gap > 0.0)
+
+
+def test_memory_stays_under_100_mb_on_wide_layers():
+    # 60 snapshots of 2-256-256-2 whose neurons are all within 1e-9 (the costliest route): chunks bound it.
+    rng = np.random.default_rng(7)
+    shapes = [(3, 256), (257, 256), (257, 2)]
+    snapshots = [[1.0 + 1e-9 * rng.normal(size=s) for s in shapes] for _ in range(60)]
+    tracemalloc.start()
+    result = symmetry_history(snapshots)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100e6
+    assert np.all(result.distinct == 256) and np.all((result.gap > 1e-11) & (result.gap < 1e-7))
