@@ -307,8 +307,9 @@ def metrics_work(layers: tuple[int, ...]) -> float:
     Per hidden layer of ``n`` neurons with vectors of ``d`` entries: ``n^2 d`` multiply-adds of the Gram
     product, ``_PAIR_PASSES`` units per pair for the element-wise passes over ``(n, n)`` arrays, and
     ``_LAYER_COST`` units for numpy's calls on a layer of any size. `python -m benchmarks.findings`
-    measures 0.15 to 0.45 ns a unit here, from 2-3-3-2 to 2-256-256-2 and 20 hidden layers of 8, on
-    random weights and on near clones (about 0.2 ns on 2-256-256-2); a constant start costs less.
+    measures 0.2 to 1.5 ns a unit here (a shared 2-core machine), from 2-3-3-2 to 2-256-256-2 and 20
+    hidden layers of 8, on random weights and on near clones (the dearest: every pair is computed
+    twice); a constant start costs 0.05 to 0.2 ns a unit. Price a snapshot at 1.5 ns a unit.
     """
     triples = zip(layers, layers[1:-1], layers[2:])  # (n_{l-1}, n_l, n_{l+1}) of each hidden layer l
     return float(sum(n * n * (1 + n_in + n_out + _PAIR_PASSES) + _LAYER_COST for n_in, n, n_out in triples))
