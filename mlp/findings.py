@@ -264,14 +264,13 @@ def _clones(c: _Context, l: int) -> list[Finding]:
             f"{TOLERANCE:g} of their size grew past that tolerance, and no two of its {n} neurons are clones."
         )
     else:
-        who = f"its {n} neurons"
-        if groups > 1:
-            who += f" form only {groups} groups ({_group_text(labels)})"
+        who = f"its {n} neurons are" if groups == 1 else f"neurons {_group_text(labels)} are"
+        acts = "the layer acts as one neuron" if groups == 1 else f"its {n} neurons act as {groups}"
         kept = "stay equal for ever" if exact else "stay equal up to rounding"
         sentence = (
-            f"Hidden layer {l}: {who} are clones {span}: equal incoming weights (columns of W^{l - 1}) and outgoing "
-            f"weights (rows of W^{l}) get equal gradients and {kept}, so the layer acts as {_neurons(groups)}. "
-            "That is a limit on capacity, which more iterations do not lift."
+            f"Hidden layer {l}: {who} clones {span}: they have equal incoming weights (columns of W^{l - 1}) and "
+            f"outgoing weights (rows of W^{l}), so they get equal gradients and {kept}, and {acts}. That is a "
+            "limit on capacity, which more iterations do not lift."
         )
     return [Finding("clones", l, c.at(first), until, evidence, sentence)]
 
@@ -314,11 +313,13 @@ def _near_clones(c: _Context, l: int) -> list[Finding]:
     R = relative_distances(neuron_vectors(W[l - 1], W[l]))
     distance = float(max(R[np.ix_(labels == g, labels == g)].max() for g in range(groups)))
     evidence = {"width": n, "groups": groups, "distance": distance, "output_change": change, "output_limit": limit}
-    who = f"its {n} neurons" if groups == 1 else f"{n} neurons in {groups} groups ({_group_text(labels)})"
+    who = f"its {n} neurons are" if groups == 1 else f"neurons {_group_text(labels)} are"
+    merge = "them into one neuron" if groups == 1 else "each group into one neuron"
+    still = f"its {n} neurons still compute what {_neurons(groups)} would"
     sentence = (
-        f"Hidden layer {l}: {who} are nearly clones from iteration {c.at(first):,} on: different, but by at most "
-        f"{distance:.1e} of their size, and merging them into {_neurons(groups)} changes no output by more than "
-        f"{change:.2g}. So the layer still computes what {_neurons(groups)} would, as clones do."
+        f"Hidden layer {l}: {who} nearly clones from iteration {c.at(first):,} on: different, but by at most "
+        f"{distance:.1e} of their size, and merging {merge} changes no output by more than {change:.2g}. So "
+        f"{still}, as clones do."
     )
     return [Finding("near_clones", l, c.at(first), run.iterations_run, evidence, sentence)]
 

@@ -444,3 +444,21 @@ def test_cost_terms_add_up_to_the_engines_cost(loss):
     Y = rng.uniform(size=(5, 3))
     total = np.sum(findings_module._cost_terms(loss, a, Y))
     assert total == pytest.approx(mlp.LOSSES[loss].value(n, a, Y), rel=1e-12)
+
+
+def test_some_clones_in_a_layer_say_which_and_what_the_layer_acts_as():
+    # Hidden neurons 0 and 2 equal, neuron 1 different: two groups; then neuron 2 moved by 1e-6 of its size.
+    config = mlp.Config(data="seed", layers=(2, 3, 2))
+    W0 = np.array([[0.5, -1.0, 0.5], [1.0, 2.0, 1.0], [-0.5, 0.3, -0.5]])
+    W1 = np.array([[0.1, 0.2], [0.7, -0.4], [0.3, 0.3], [0.7, -0.4]])
+    clones = only(findings(made(config, [[W0, W1]])), "clones", 1)
+    assert clones.evidence["groups"] == 2 and clones.evidence["exact"] == 1
+    assert "neurons 0=2 are clones" in clones.sentence and "its 3 neurons act as 2" in clones.sentence
+    W0 = W0.copy()
+    W0[1, 2] *= 1 + 1e-6
+    said = findings(made(config, [[W0, W1]]))
+    near = only(said, "near_clones", 1)
+    assert "clones" not in codes(said) and near.evidence["groups"] == 2
+    assert "neurons 0=2 are nearly clones" in near.sentence and "its 3 neurons still compute what 2 neurons would" in (
+        near.sentence
+    )
