@@ -160,7 +160,7 @@ def _precise(V: np.ndarray, s: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.n
 
 def _relative_squared(V: np.ndarray) -> np.ndarray:
     """``r_ij^2`` ``(S, n, n)`` for a stack of finite ``V`` ``(S, n, d)``, with ``inf`` on the diagonals."""
-    S, n, _ = V.shape
+    n = V.shape[1]
     V, norms = _scaled(V, np.einsum("snd,snd->sn", V, V))
     inverse = 1.0 / np.maximum(norms, np.finfo(float).tiny)  # two zero vectors: D2 = 0, so r = 0
     R2 = _squared_gram(V, norms)
