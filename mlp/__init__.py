@@ -7,12 +7,13 @@
 from .activation_functions import ACTIVATIONS
 from .config import Config, ConfigError, SweepSpec
 from .data import DATASETS, DataError, Dataset, read_csv
+from .findings import Finding, chaotic, findings
 from .gradcheck import gradient_check
 from .initializers import INITIALIZERS, initial_weights
 from .losses import LOSSES
 from .network import Architecture, Network, activations, forward, gradients
 from .optimizers import OPTIMIZERS
-from .symmetry import layer_symmetry
+from .symmetry import clone_groups, layer_symmetry, metrics_work
 from .tracing import Step, trace
 from .training import Run, SweepResult, sweep, train
 
@@ -27,17 +28,22 @@ __all__ = [
     "ConfigError",
     "DataError",
     "Dataset",
+    "Finding",
     "Network",
     "Run",
     "Step",
     "SweepResult",
     "SweepSpec",
     "activations",
+    "chaotic",
+    "clone_groups",
+    "findings",
     "forward",
     "gradient_check",
     "gradients",
     "initial_weights",
     "layer_symmetry",
+    "metrics_work",
     "read_csv",
     "sweep",
     "trace",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import symmetry
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -41,9 +42,8 @@ PRODUCT_CALL = 250
 MULTIPLY_ADD = 1.0
 ENTRY = 25
 PARAMETER = 8
-# Symmetry metrics (ns), per snapshot: a fixed cost per hidden layer, and one per neuron pair and vector entry.
-METRICS_LAYER = 30_000
-PAIR_ENTRY = 2.0
+# Symmetry metrics: ns per unit of mlp.symmetry.metrics_work (one set of weights).
+METRICS_UNIT = 1.5
 
 # Memory limits. Stored weight and gradient snapshots: snapshots x parameters values of each.
 SNAPSHOT_BUDGET = 10_000_000
@@ -63,9 +63,8 @@ def step_work(layers: tuple[int, ...], n_obs: int, runs: int = 1) -> float:
 
 
 def metrics_work(layers: tuple[int, ...]) -> float:
-    """ns of the symmetry metrics of one set of weights: every pair of neurons of a hidden layer compared."""
-    pairs = sum(n * n * (1 + n_in + n_out) for n_in, n, n_out in zip(layers, layers[1:-1], layers[2:]))
-    return METRICS_LAYER * (len(layers) - 2) + PAIR_ENTRY * pairs
+    """ns of the symmetry metrics of one set of weights (every pair of neurons of a hidden layer compared)."""
+    return METRICS_UNIT * symmetry.metrics_work(layers)
 
 
 def _recorded(config: Config, runs: int, iterations: int) -> int:

@@ -17,6 +17,7 @@ import numpy as np
 from .config import HELP, PARSERS, Config, ConfigError
 from .data import DataError, read_csv
 from .export import run_to_dict
+from .findings import findings
 from .tracing import trace
 from .training import Run, train
 
@@ -111,7 +112,7 @@ def _table(run: Run) -> list[str]:
 
 
 def summary(run: Run) -> str:
-    """The readable report: status, final cost, outputs next to targets, distinct neurons."""
+    """The readable report: status, final cost, outputs next to targets, and the findings' sentences."""
     c = run.config
     lines = [
         f"network   {'-'.join(map(str, c.layers))}, {c.activation}/{c.output_activation}, cost {c.loss}, "
@@ -126,13 +127,8 @@ def summary(run: Run) -> str:
         first, last = run.loss_history[0], run.final_loss
         lines.append(f"cost      {first:.7g} at iteration 0, {last:.7g} at iteration {run.iterations_run:,}")
     lines += ["", *_table(run), ""]
-    for l, (d, gap) in enumerate(zip(run.distinct_neurons[-1], run.symmetry_gap[-1]), start=1):
-        width = c.layers[l]
-        if width == 1:
-            note = "a single neuron: no pair to be symmetric"  # its symmetry gap is NaN
-        else:
-            note = "all clones: the layer acts as one neuron" if d == 1 else f"symmetry gap {gap:.3g}"
-        lines.append(f"hidden layer {l}: {d} distinct of {width} neurons ({note})")
+    said = findings(run)
+    lines += ["findings:", *(f"- {f.sentence}" for f in said)] if said else ["findings: none"]
     return "\n".join(lines)
 
 

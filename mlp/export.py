@@ -7,11 +7,14 @@ from typing import Any
 
 import numpy as np
 
+from .findings import findings
 from .training import Run
 
 
 def plain(value: Any) -> Any:
     """Nested lists of floats, with NaN and infinities as ``None`` (JSON has neither)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, np.ndarray):
         return plain(value.tolist())
     if isinstance(value, (list, tuple)):
@@ -24,7 +27,7 @@ def plain(value: Any) -> Any:
 
 
 def run_to_dict(run: Run, snapshots: bool = False) -> dict[str, Any]:
-    """Configuration, status, final figures, loss history and the first gradients.
+    """Configuration, status, final figures, loss history, the first gradients and the findings.
 
     With ``snapshots``, also every kept snapshot's iteration, weights and gradients.
     """
@@ -40,6 +43,7 @@ def run_to_dict(run: Run, snapshots: bool = False) -> dict[str, Any]:
         "symmetry_gap": plain(run.symmetry_gap[-1]),
         "loss_history": plain(run.loss_history),
         "first_gradients": plain(run.gradients[0]),
+        "findings": [plain(f.to_dict()) for f in findings(run)],
     }
     if snapshots:
         out["snapshots"] = [

@@ -9,7 +9,9 @@ import sys
 import numpy as np
 import pytest
 
+from mlp import Config, findings, train
 from mlp.cli import main
+from mlp.findings import CODES
 
 
 def run_json(capsys, *args: str) -> dict:
@@ -22,17 +24,34 @@ def test_default_summary_is_the_questions_run(capsys):
     out = capsys.readouterr().out
     assert "2-3-3-2, sigmoid/sigmoid, cost sse, init constant 1" in out
     assert "0.5992706   0.1997657   0.2000000   0.4000000" in out  # the question printed 0.5992708, 0.1997655
-    assert out.count("1 distinct of 3 neurons (all clones") == 2
+    said = [f.sentence for f in findings(train(Config()))]
+    assert out.endswith("findings:\n" + "".join(f"- {sentence}\n" for sentence in said))
+    assert [s.split(":")[0] for s in said[:2]] == ["Hidden layer 1", "Hidden layer 2"]
+    assert "hidden layer 1: 1 distinct" not in out  # the findings replace the old per-layer lines
+
+
+def test_summary_without_findings_says_none(capsys):
+    assert main(["--init", "normal", "--iterations", "20", "--layers", "2,2"]) == 0
+    assert capsys.readouterr().out.endswith("findings: none\n")
 
 
 def test_json_has_every_promised_key(capsys):
     data = run_json(capsys, "--iterations", "50")
     for key in ("config", "status", "iterations_run", "final_loss", "outputs", "targets", "distinct_neurons",
-                "symmetry_gap", "loss_history", "first_gradients"):  # fmt: skip
+                "symmetry_gap", "loss_history", "first_gradients", "findings"):  # fmt: skip
         assert key in data, key
     assert data["status"] == "finished" and data["iterations_run"] == 50
     assert len(data["loss_history"]) == 51 and data["distinct_neurons"] == [1, 1] and data["symmetry_gap"] == [0, 0]
     assert [np.shape(g) for g in data["first_gradients"]] == [(3, 3), (4, 3), (4, 2)]
+
+
+def test_json_findings_are_the_runs_findings(capsys):
+    data = run_json(capsys, "--iterations", "50")
+    expected = [f.to_dict() for f in findings(train(Config(iterations=50)))]
+    assert data["findings"] == json.loads(json.dumps(expected))
+    for f in data["findings"]:
+        assert list(f) == ["code", "layer", "since", "until", "evidence", "sentence"] and f["code"] in CODES
+    assert [f["code"] for f in data["findings"]][:2] == ["clones", "clones"]
 
 
 def test_json_with_zero_iterations_gives_the_initial_network(capsys):

@@ -56,9 +56,9 @@ def test_diagnose_partly_symmetric_layer_acts_as_fewer_neurons(default_run):
 
 
 def test_diagnose_tiny_noise_is_clones_within_tolerance():
-    sentences = diagnose(mlp.train(mlp.Config(noise=1e-9, iterations=50)))
-    assert "clones at every iteration (gap at most" in sentences[0]
-    assert sentences[-1].startswith("The noise (std 1e-09) added to the start was too small")
+    sentences = diagnose(mlp.train(mlp.Config(noise=1e-15, iterations=50)))  # 1e-9 apart is not a clone (1e-13)
+    assert "clones at every iteration (gap exactly 0)" in sentences[0]
+    assert sentences[-1].startswith("The noise (std 1e-15) added to the start was too small")
     assert WHY in sentences[-1]
 
 
