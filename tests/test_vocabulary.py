@@ -114,3 +114,13 @@ def test_a_new_data_set_is_one_entry(monkeypatch, capsys):
 def test_the_upload_limit_is_one_number():
     config_toml = (ROOT / ".streamlit" / "config.toml").read_text()
     assert f"maxUploadSize = {MAX_FILE_BYTES // 1_000_000}" in config_toml  # Streamlit's own ceiling, in MB
+
+
+def test_a_link_without_iterations_to_a_large_network_opens_at_its_limit():
+    """The widget's default is min(1,000, the budget's most); a link that leaves iterations out means that."""
+    params = {"data": "circle", "points": "2000", "layers": "2,64,64,1"}
+    most = most_iterations(Config.from_mapping(params | {"iterations": 0}))
+    assert most < 1000
+    at = fresh(params)
+    assert not at.warning and not at.error, [w.value for w in [*at.warning, *at.error]]
+    assert at.number_input(key="iterations").value == most and "iterations" not in at.query_params
