@@ -8,7 +8,6 @@ trips share one code path, and the same table gives the JSON schema (``Config.js
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import itertools
@@ -137,10 +136,18 @@ class Config:
 
     # Derived facts.
 
-    @property
+    @functools.cached_property
     def dataset(self) -> Dataset:
-        """The inputs and targets this configuration trains on (shared: do not modify)."""
+        """The inputs and targets this configuration trains on (shared: do not modify).
+
+        Kept on the instance once built: hashing the largest custom tables for the shared cache
+        (``_dataset``) takes tens of milliseconds, and the budget asks for the data set often.
+        """
         return _dataset(*(getattr(self, name) for name in _DATA_FIELDS))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickles and copies hold the settings only; the data set is rebuilt when asked for."""
+        return {name: self.__dict__[name] for name in FIELDS}
 
     @property
     def architecture(self) -> Architecture:
@@ -165,8 +172,9 @@ def most_iterations(config: Config) -> int:
     """
 
     def allowed(iterations: int) -> bool:
-        probe = copy.copy(config)  # a valid Config in all but, perhaps, the budget: no need to parse it again
-        object.__setattr__(probe, "iterations", iterations)
+        # A valid Config in all but, perhaps, the budget: it shares the parsed settings and the data set.
+        probe = object.__new__(Config)
+        probe.__dict__.update(config.__dict__, iterations=iterations)
         try:
             budget.check_run(probe)
         except ConfigError as error:
