@@ -249,7 +249,8 @@ def json_value(value: Any) -> Any:
     return [json_value(v) for v in value] if isinstance(value, tuple) else value
 
 
-# The one table. Order is the dataclass's, the CLI's, the JSON's and the schema's.
+# The one table: Field(name, kind, default, help, label, section, step, format). Its order is the
+# dataclass's, the CLI's, the JSON's, the schema's and the sidebar's within each section.
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
