@@ -4,7 +4,7 @@ Entrances: the CLI (in-process, and a few rows through a real ``python -m mlp``)
 parameters, the edited data table, CSV uploads, run JSON uploads (Compare tab), and sweep lists (the
 engine's ``SweepSpec.from_mapping`` and the Sweep tab). Every row checks that the refusal is one
 sentence naming the field, that nothing crashes and nothing executes, and, on the dashboard, that the
-page works again afterwards and the kept runs are untouched. """
+page works again afterwards and the kept runs are untouched."""
 
 from __future__ import annotations
 
@@ -262,6 +262,7 @@ def keep_this_run(at: AppTest) -> list:
 # Links: query parameters set before the first run. A link opens a new session, so there are no kept
 # runs to lose; the page must still work (the fallback trains) and another setting can be changed.
 
+
 def link(params: dict[str, str], field: str | None, *words: str, id: str) -> pytest.param:
     return pytest.param(params, field, list(words), id=id)
 
@@ -427,10 +428,16 @@ CSV_ROWS = [
     upload(b"junk," * 2_100_000, "CSV: the file is 10.5 MB; at most 10 MB", id="10MB-of-junk"),
     upload(b"x1,x2,y1\n0,1,1\n0,1,1,5\n", "CSV: row 3 has 4 values but the header has 3 columns", id="ragged-row"),
     upload(WIDE, "CSV: the header has 71 columns; at most 64 are allowed", id="71-columns"),
-    upload(b"x1,y1\n" + b"1,2\n" * 2_400_000, "CSV: the file has 2,400,001 lines; at most 10,000 rows",
-           id="9.6MB-of-short-rows"),
-    upload(b"x1,https://evil.example/login\n0,1\n", "CSV: header 'x1,https://evil.example/login' must be",
-           id="url-in-header"),
+    upload(
+        b"x1,y1\n" + b"1,2\n" * 2_400_000,
+        "CSV: the file has 2,400,001 lines; at most 10,000 rows",
+        id="9.6MB-of-short-rows",
+    ),
+    upload(
+        b"x1,https://evil.example/login\n0,1\n",
+        "CSV: header 'x1,https://evil.example/login' must be",
+        id="url-in-header",
+    ),
     upload(f"x1,{SCRIPT}\n0,1\n".encode(), f"CSV: header 'x1,{SCRIPT}'", id="script-header"),
 ]
 
@@ -475,14 +482,24 @@ JSON_ROWS = [
     pytest.param(bytes(range(256)) * 4, ["run file: the file is not UTF-8 text"], id="binary"),
     pytest.param(b" " * 10_000_001 + b"{}", ["run file:", "at most 10 MB"], id="over-the-size-limit"),
     pytest.param(DEEP_JSON, ["run file: the text is not valid JSON"], id="nested-100k-deep"),
-    pytest.param(b'{"config": {"lr": 0.5}, "status": "finished", "filler": "' + b"x" * 9_000_000 + b'"}',
-                 ["run file: 'filler' is not a part of a saved run"], id="run-with-9MB-of-filler"),
-    pytest.param(b'{"config": {"lr": 0.5}, "outputs": [' + b"[0]," * 2_000_000 + b"[0]]}",
-                 ["run file: the JSON holds about 4,000,00", "values"], id="run-with-8MB-of-outputs"),
-    pytest.param(b'{"config": {"lr": 0.5}, "targets": [' + b"[0.5, 0.5]," * 999 + b"[0.5, 0.5]]}",
-                 ["run file: the part targets has 1,000 entries", "at most 2"], id="run-with-oversize-targets"),
-    pytest.param(b'{"config": {}, "<b>x</b>\\n# head": 1}', ["run file: '<b>x</b> # head' is not a part"],
-                 id="markup-key"),
+    pytest.param(
+        b'{"config": {"lr": 0.5}, "status": "finished", "filler": "' + b"x" * 9_000_000 + b'"}',
+        ["run file: 'filler' is not a part of a saved run"],
+        id="run-with-9MB-of-filler",
+    ),
+    pytest.param(
+        b'{"config": {"lr": 0.5}, "outputs": [' + b"[0]," * 2_000_000 + b"[0]]}",
+        ["run file: the JSON holds about 4,000,00", "values"],
+        id="run-with-8MB-of-outputs",
+    ),
+    pytest.param(
+        b'{"config": {"lr": 0.5}, "targets": [' + b"[0.5, 0.5]," * 999 + b"[0.5, 0.5]]}",
+        ["run file: the part targets has 1,000 entries", "at most 2"],
+        id="run-with-oversize-targets",
+    ),
+    pytest.param(
+        b'{"config": {}, "<b>x</b>\\n# head": 1}', ["run file: '<b>x</b> # head' is not a part"], id="markup-key"
+    ),
 ]
 
 

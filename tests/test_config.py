@@ -477,8 +477,9 @@ def test_sweep_errors_echo_user_text_short():
 
 @pytest.mark.parametrize("init", ["uniform", "normal", "xavier", "he"])
 def test_negative_scale_of_a_random_start_is_its_absolute_value(init):
-    negative, positive = mlp.train(Config(init=init, init_scale=-0.5, iterations=0)), mlp.train(
-        Config(init=init, init_scale=0.5, iterations=0)
+    negative, positive = (
+        mlp.train(Config(init=init, init_scale=-0.5, iterations=0)),
+        mlp.train(Config(init=init, init_scale=0.5, iterations=0)),
     )
     for W, V in zip(negative.weights[0], positive.weights[0]):
         np.testing.assert_array_equal(W, V)

@@ -74,7 +74,10 @@ def test_app_runs_from_requirements_alone(tmp_path):
     # The app's own packages come from the working directory, not from an install.
     check = subprocess.run(
         [str(python), "-c", "import importlib.util as u; print(u.find_spec('mlp').origin)"],
-        cwd=app, capture_output=True, text=True, check=True,
+        cwd=app,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert check.stdout.strip().startswith(str(app))
     port = _free_port()
