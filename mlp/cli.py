@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .config import HELP, PARSERS, Config, ConfigError
-from .data import DataError, read_csv
+from .config import Config, ConfigError
+from .data import MAX_FILE_BYTES, DataError, read_csv
+from .echo import echo
 from .export import run_to_dict
+from .fields import FIELDS, Choice, Field, Integer, Real
 from .findings import findings
 from .tracing import trace
 from .training import Run, train
 
-MAX_FILE_BYTES = 10_000_000
+# argparse quotes what the user typed with repr(): 'text' or "text".
+_QUOTED = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")
 
 
 class UsageError(Exception):
@@ -29,8 +33,22 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, not argparse's usage block
+    def error(self, message: str):  # one line, not argparse's usage block, and what the user typed echoed
+        message = _QUOTED.sub(lambda m: echo(m.group(1) if m.group(1) is not None else m.group(2)), message)
         raise UsageError(f"{message}; see python -m mlp --help.")
+
+
+def _help(field: Field) -> str:
+    """A flag's help from the table: the field's help, its options when it is a choice, its default."""
+    text = field.help
+    if isinstance(field.kind, Choice):
+        options = [o if field.kind.label(o) == o else f"{o} = {field.kind.label(o)}" for o in field.kind.options()]
+        text += f"; one of: {', '.join(options)}"
+    elif isinstance(field.kind, (Integer, Real)):
+        text += f"; {field.kind.rule}"
+    default = "none" if field.default is None else field.default
+    default = ",".join(map(str, default)) if isinstance(default, tuple) else default
+    return f"{text} (default: {default})".replace("%", "%%")  # argparse formats help with %
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,45 +57,45 @@ def _parser() -> argparse.ArgumentParser:
         description="Train a small multilayer perceptron; the defaults are the question's 2-3-3-2 run, every weight 1.",
         allow_abbrev=False,
     )
-    for name in PARSERS:
-        default = getattr(Config, name)
-        shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
-        p.add_argument(
-            f"--{name.replace('_', '-')}", dest=name, metavar="VALUE", help=f"{HELP[name]} (default: {shown})"
-        )
+    for field in FIELDS.values():
+        p.add_argument(field.flag, dest=field.name, metavar="VALUE", help=_help(field))
     p.add_argument("--data-file", metavar="CSV", help="custom data: a CSV with columns x1..xk then y1..ym")
     p.add_argument("--config", metavar="JSON", help="a configuration or exported run (JSON); flags override it")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     p.add_argument("--trace", action="store_true", help="also print every matrix of the first iteration")
+    p.add_argument("--schema", action="store_true", help="print the JSON schema of a configuration and exit")
     return p
 
 
 def _read(path: str, what: str) -> str:
+    """A text file's content, refused by size before it is read."""
     file = Path(path)
+    name = echo(file.name or path)
     if not file.is_file():
-        raise UsageError(f"{what}: '{path}' is not a readable file.")
+        raise UsageError(f"{what}: {name} is not a readable file.")
     if file.stat().st_size > MAX_FILE_BYTES:
-        raise UsageError(f"{what}: '{path}' is larger than {MAX_FILE_BYTES // 1_000_000} MB.")
+        raise UsageError(f"{what}: {name} is larger than {MAX_FILE_BYTES // 1_000_000} MB.")
     try:
         return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        raise UsageError(f"{what}: '{path}' is not a UTF-8 text file.") from None
-
-
-_VALUE_FLAGS = {f"--{name.replace('_', '-')}" for name in PARSERS} | {"--data-file", "--config"}
+        raise UsageError(f"{what}: {name} is not a UTF-8 text file.") from None
 
 
 def _join_values(args: Sequence[str]) -> list[str]:
     """``--flag VALUE`` as ``--flag=VALUE``, so that a value such as -1e-300 is not read as a flag."""
+    value_flags = {field.flag for field in FIELDS.values()} | {"--data-file", "--config"}
     out, args = [], list(args)
     while args:
         token = args.pop(0)
-        out.append(f"{token}={args.pop(0)}" if token in _VALUE_FLAGS and args else token)
+        out.append(f"{token}={args.pop(0)}" if token in value_flags and args else token)
     return out
 
 
 def _parse(args: Sequence[str]) -> argparse.Namespace:
-    return _parser().parse_args(_join_values(args))
+    ns, unknown = _parser().parse_known_args(_join_values(args))
+    if unknown:
+        raise UsageError(f"unrecognized argument {echo(unknown[0])}; see python -m mlp --help.")
+    return ns
 
 
 def parse_config(args: Sequence[str]) -> Config:
@@ -88,9 +106,8 @@ def parse_config(args: Sequence[str]) -> Config:
 def _config(ns: argparse.Namespace) -> Config:
     values: dict = {}
     if ns.config:
-        loaded = Config.from_json(_read(ns.config, "config"))
-        values = loaded.to_mapping()
-    given = {name: getattr(ns, name) for name in PARSERS if getattr(ns, name) is not None}
+        values = Config.from_json(_read(ns.config, "config")).to_mapping()
+    given = {name: getattr(ns, name) for name in FIELDS if getattr(ns, name) is not None}
     if ns.data_file:
         data = read_csv(_read(ns.data_file, "data-file"))
         given.update(data="custom", inputs=data.X.tolist(), targets=data.Y.tolist())
@@ -142,6 +159,9 @@ def trace_text(run: Run) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         ns = _parse(sys.argv[1:] if argv is None else argv)
+        if ns.schema:
+            print(json.dumps(Config.json_schema(), indent=2))
+            return 0
         config = _config(ns)
     except (ConfigError, DataError, UsageError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,20 +1,34 @@
-"""Data sets: the question's two observations, logic gates, generated 2-D sets, CSV files.
+"""Data sets: the question's two observations, logic gates, generated 2-D sets, and tables of numbers.
 
 Inputs ``X`` have shape ``(observations, features)`` and targets ``Y`` ``(observations, outputs)``.
+Every table a user gives (a CSV file, the page's editable table, the ``inputs`` and ``targets``
+settings) is read by :func:`numbers`, within one set of limits, and refused in one sentence that
+names the row and the column at fault.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
+from .echo import echo
+from .errors import ConfigError
 
-class DataError(ValueError):
-    """Data that cannot be used: the message is one sentence for the user."""
+MAX_ROWS = 10_000
+MAX_COLUMNS = 64
+MAX_VALUE = 1e6
+# One limit for every file a user gives: a CSV, a configuration or an exported run (JSON).
+MAX_FILE_BYTES = 10_000_000
+
+
+class DataError(ConfigError):
+    """Data that cannot be used; ``field`` says where it came from (``CSV``, ``data table``, ``inputs``)."""
 
 
 @dataclass(frozen=True)
@@ -67,65 +81,161 @@ def blobs(points: int, noise: float, seed: int) -> Dataset:
     return Dataset(X, labels[:, None])
 
 
-# name -> builder(points, noise, seed); only the generated sets use the three arguments.
-DATASETS: dict[str, Callable[[int, float, int], Dataset]] = {
-    "seed": _fixed([[0.8, 0.4], [0.3, 0.3]], [[0.2, 0.4], [1.0, 0.0]]),
-    "xor": _fixed(_GATE_INPUTS, [[0.0], [1.0], [1.0], [0.0]]),
-    "and": _fixed(_GATE_INPUTS, [[0.0], [0.0], [0.0], [1.0]]),
-    "or": _fixed(_GATE_INPUTS, [[0.0], [1.0], [1.0], [1.0]]),
-    "circle": circle,
-    "spiral": spiral,
-    "blobs": blobs,
-}
-GENERATED = ("circle", "spiral", "blobs")
+@dataclass(frozen=True)
+class Source:
+    """A data set of the registry: its name for people, and how to build it.
 
-
-def read_csv(text: str, max_rows: int = 10_000, max_columns: int = 64) -> Dataset:
-    """Parse CSV text whose header is ``x1..xk`` then ``y1..ym`` (k, m >= 1) into a Dataset.
-
-    Raises :class:`DataError` with one sentence naming the row or column at fault.
+    ``generated`` sets are drawn from ``(points, noise, seed)``; the others ignore them. ``recipe``
+    holds settings that learn this data set (names and values as in ``mlp.config.Config``).
     """
-    if "\x00" in text:
-        raise DataError("CSV: the file is not text; upload a CSV with columns x1..xk then y1..ym.")
-    text = text.removeprefix("\ufeff")  # the byte order mark of Excel's "CSV UTF-8"
-    try:
-        rows = list(csv.reader(io.StringIO(text.strip())))
-    except csv.Error:  # a stray carriage return inside a value, or a value over 131,072 characters
-        raise DataError(
-            "CSV: the file is not valid CSV; look for a line break inside a value or a value over 131,072 characters."
-        ) from None
-    if not rows or not rows[0]:
-        raise DataError("CSV: the file is empty; it needs a header x1..xk,y1..ym and at least one row.")
-    header = [h.strip() for h in rows[0]]
-    k = sum(1 for h in header if h.startswith("x"))
-    expected = [f"x{i + 1}" for i in range(k)] + [f"y{i + 1}" for i in range(len(header) - k)]
-    if header != expected or k == 0 or k == len(header):
-        shown = ",".join(header)[:80]
-        raise DataError(f"CSV: header '{shown}' must be x1..xk then y1..ym with at least one of each, e.g. x1,x2,y1.")
-    if len(header) > max_columns:
-        raise DataError(f"CSV: {len(header)} columns is too many; at most {max_columns} are allowed.")
-    body = [r for r in rows[1:] if any(c.strip() for c in r)]
-    if not body:
-        raise DataError("CSV: there are no data rows under the header.")
-    if len(body) > max_rows:
-        raise DataError(f"CSV: {len(body)} rows is too many; at most {max_rows} are allowed.")
-    values = np.empty((len(body), len(header)))
-    for i, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise DataError(f"CSV: row {i} has {len(row)} values but the header has {len(header)} columns.")
+
+    label: str
+    build: Callable[[int, float, int], Dataset]
+    generated: bool = False
+    recipe: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __call__(self, points: int, noise: float, seed: int) -> Dataset:
+        return self.build(points, noise, seed)
+
+
+# name (the link's and the CLI's value) -> Source. A new entry shows in the CLI, the page and the schema.
+DATASETS: dict[str, Source] = {
+    "seed": Source("The question's 2 observations", _fixed([[0.8, 0.4], [0.3, 0.3]], [[0.2, 0.4], [1.0, 0.0]])),
+    "xor": Source("XOR (4 points)", _fixed(_GATE_INPUTS, [[0.0], [1.0], [1.0], [0.0]])),
+    "and": Source("AND (4 points)", _fixed(_GATE_INPUTS, [[0.0], [0.0], [0.0], [1.0]])),
+    "or": Source("OR (4 points)", _fixed(_GATE_INPUTS, [[0.0], [1.0], [1.0], [1.0]])),
+    "circle": Source("Circle (generated)", circle, generated=True),
+    "spiral": Source("Two spirals (generated)", spiral, generated=True),
+    "blobs": Source("Two blobs (generated)", blobs, generated=True),
+}
+GENERATED = tuple(name for name, source in DATASETS.items() if source.generated)
+
+
+# Tables of numbers.
+
+
+def numbers(rows: Sequence[Sequence[Any]], where: str, names: Sequence[str] = (), first_row: int = 1) -> np.ndarray:
+    """The cells of ``rows`` (text or numbers) as floats, shape ``(len(rows), columns)``.
+
+    Every row has as many cells as ``names`` (or as the first row); every cell is a finite number
+    from ``-MAX_VALUE`` to ``MAX_VALUE``. Raises :class:`DataError` naming ``where``, the first bad
+    row (counted from ``first_row``) and its column (by ``names``, else from 1).
+    """
+    if not rows:
+        raise DataError(where, "there are no rows; give at least one row of numbers.")
+    if len(rows) > MAX_ROWS:
+        raise DataError(where, f"{len(rows):,} rows is too many; at most {MAX_ROWS:,} are allowed.")
+    if not names and not isinstance(rows[0], (list, tuple)):
+        raise DataError(where, f"row {first_row} is {echo(rows[0])}, not a row of numbers.")
+    width = len(names) or len(rows[0])
+    if not 1 <= width <= MAX_COLUMNS:
+        raise DataError(where, f"{width:,} columns is not allowed; use 1 to {MAX_COLUMNS} columns.")
+    try:  # fast path: numpy converts text and numbers alike; any doubt goes to the cell-by-cell reading
+        values = np.array(rows, dtype=float)
+        if values.shape == (len(rows), width) and _in_range(values) and not _has_bool(rows):
+            return values
+    except (ValueError, TypeError, OverflowError):
+        pass
+    return _read_cells(rows, where, names, width, first_row)
+
+
+def _in_range(values: np.ndarray) -> bool:
+    return bool(np.all(np.abs(values) <= MAX_VALUE))  # False for NaN too
+
+
+def _has_bool(rows: Sequence[Sequence[Any]]) -> bool:
+    return any(type(cell) is bool for row in rows for cell in row)
+
+
+def _read_cells(rows, where: str, names: Sequence[str], width: int, first_row: int) -> np.ndarray:
+    """The slow reading of :func:`numbers`, cell by cell, that finds and names the first bad one."""
+    values = np.empty((len(rows), width))
+    reference = "the header has {} columns" if names else f"row {first_row} has {{}}"
+    for i, row in enumerate(rows):
+        r = first_row + i
+        if not isinstance(row, (list, tuple)):
+            raise DataError(where, f"row {r} is {echo(row)}, not a row of numbers.")
+        if len(row) != width:
+            count = f"{len(row)} value{'s' if len(row) != 1 else ''}"
+            raise DataError(where, f"row {r} has {count} but {reference.format(width)}; give every row {width}.")
         for j, cell in enumerate(row):
-            values[i - 2, j] = _number(cell, f"CSV: row {i}, column {header[j]}")
-    return Dataset(values[:, :k], values[:, k:])
+            column = names[j] if names else str(j + 1)
+            values[i, j] = _cell(cell, f"row {r}, column {column}", where)
+    return values
 
 
-def _number(cell: str, where: str) -> float:
+def _cell(cell: Any, place: str, where: str) -> float:
+    """One cell as a float; DataError says what is wrong with it."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        raise DataError(where, f"{place} is empty; every cell needs a number.")
+    shown = echo(cell) if isinstance(cell, str) else f"{cell:g}" if isinstance(cell, float) else echo(cell)
+    if isinstance(cell, bool) or not isinstance(cell, (str, int, float)):
+        raise DataError(where, f"{place}: {shown} is not a number.")
+    rule = f"use numbers from -{MAX_VALUE:,.0f} to {MAX_VALUE:,.0f}"
     try:
         value = float(cell)
     except ValueError:
-        raise DataError(f"{where}: '{cell.strip()[:20]}' is not a number.") from None
-    if not np.isfinite(value):
-        raise DataError(f"{where}: '{cell.strip()}' is not a finite number.")
+        raise DataError(where, f"{place}: {shown} is not a number.") from None
+    except OverflowError:  # an integer past the float range, such as JSON's 1 followed by 400 zeros
+        raise DataError(where, f"{place}: {shown} is out of range; {rule}.") from None
+    if not math.isfinite(value):
+        raise DataError(where, f"{place}: {shown} is not a finite number.")
+    if abs(value) > MAX_VALUE:
+        raise DataError(where, f"{place}: {shown} is out of range; {rule}.")
     return value
+
+
+def from_rows(header: Sequence[str], rows: Sequence[Sequence[Any]], where: str, first_row: int) -> Dataset:
+    """A Dataset from a header ``x1..xk, y1..ym`` and rows of cells (see :func:`numbers`)."""
+    k = input_columns(header, where)
+    values = numbers(rows, where, header, first_row)
+    return Dataset(values[:, :k], values[:, k:])
+
+
+def input_columns(header: Sequence[str], where: str) -> int:
+    """The ``k`` of a header ``x1..xk, y1..ym`` (k, m >= 1); DataError otherwise."""
+    if len(header) > MAX_COLUMNS:
+        raise DataError(where, f"{len(header):,} columns is too many; at most {MAX_COLUMNS} are allowed.")
+    k = sum(1 for h in header if h.startswith("x"))
+    expected = [f"x{i + 1}" for i in range(k)] + [f"y{i + 1}" for i in range(len(header) - k)]
+    if list(header) != expected or k == 0 or k == len(header):
+        shown = echo(",".join(header))
+        raise DataError(where, f"header {shown} must be x1..xk then y1..ym with at least one of each, e.g. x1,x2,y1.")
+    return k
+
+
+def read_csv(text: str) -> Dataset:
+    """Parse CSV text whose header is ``x1..xk`` then ``y1..ym`` (k, m >= 1) into a Dataset.
+
+    Lines and values are counted before anything is parsed, so a file far over the limits is
+    refused at once. Raises :class:`DataError` with one sentence naming the row or column at fault.
+    """
+    text = text.removeprefix("\ufeff").strip()  # the byte order mark of Excel's "CSV UTF-8"
+    n_lines = text.count("\n") + 1
+    if n_lines - 1 > MAX_ROWS:
+        rule = f"at most {MAX_ROWS:,} rows under the header are allowed"
+        raise DataError("CSV", f"the file has {n_lines:,} lines; {rule}.")
+    if "\x00" in text:
+        raise DataError("CSV", "the file is not text; upload a CSV with columns x1..xk then y1..ym.")
+    if not text:
+        raise DataError("CSV", "the file is empty; it needs a header x1..xk,y1..ym and at least one row.")
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    widest = max(line.count(",") for line in lines) + 1
+    if widest > MAX_COLUMNS + 1:  # one more than allowed is enough to name the row or header at fault
+        row = next(i for i, line in enumerate(lines, start=1) if line.count(",") + 1 == widest)
+        where = "the header has" if row == 1 else f"row {row} has"
+        raise DataError("CSV", f"{where} {widest:,} columns; at most {MAX_COLUMNS} are allowed.")
+    try:
+        rows = list(csv.reader(lines))
+    except csv.Error:  # a stray carriage return inside a value, or a value over 131,072 characters
+        raise DataError(
+            "CSV", "the file is not valid CSV; look for a line break inside a value or a value over 131,072 characters."
+        ) from None
+    header = [h.strip() for h in rows[0]]
+    body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    if not body:
+        raise DataError("CSV", "there are no data rows under the header.")
+    return from_rows(header, body, "CSV", first_row=2)
 
 
 def to_csv(dataset: Dataset) -> str:

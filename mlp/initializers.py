@@ -3,15 +3,31 @@
 Every initializer has one signature, ``init(rng, fan_in, fan_out, scale) -> W`` with ``W`` of
 shape ``(1 + fan_in, fan_out)``: the bias row 0 is drawn like the rest of the matrix, as in the
 question. ``scale`` is the constant value, the half-width, the standard deviation or the gain.
+
+A negative scale means its absolute value for the random starts: ``N(0, s^2)`` is ``N(0, (-s)^2)``
+and ``U(-s, s)`` is ``U(s, -s)``; only ``constant`` keeps the sign (every weight ``-1`` is a start
+of its own). Each registry entry says what its scale is (``Initializer.scale``), for help and labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-Initializer = Callable[[np.random.Generator, int, int, float], np.ndarray]
+Draw = Callable[[np.random.Generator, int, int, float], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Initializer:
+    """An entry of the registry: how to draw ``W`` and what its ``scale`` is (a widget's label)."""
+
+    draw: Draw
+    scale: str
+
+    def __call__(self, rng: np.random.Generator, fan_in: int, fan_out: int, scale: float) -> np.ndarray:
+        return self.draw(rng, fan_in, fan_out, scale)
 
 
 def constant(rng: np.random.Generator, fan_in: int, fan_out: int, scale: float) -> np.ndarray:
@@ -20,13 +36,13 @@ def constant(rng: np.random.Generator, fan_in: int, fan_out: int, scale: float) 
 
 
 def uniform(rng: np.random.Generator, fan_in: int, fan_out: int, scale: float) -> np.ndarray:
-    """``U(-scale, scale)``."""
-    return rng.uniform(-scale, scale, size=(1 + fan_in, fan_out))
+    """``U(-|scale|, |scale|)``."""
+    return rng.uniform(-abs(scale), abs(scale), size=(1 + fan_in, fan_out))
 
 
 def normal(rng: np.random.Generator, fan_in: int, fan_out: int, scale: float) -> np.ndarray:
-    """``N(0, scale^2)``."""
-    return rng.normal(0.0, scale, size=(1 + fan_in, fan_out))
+    """``N(0, scale^2)``, standard deviation ``|scale|``."""
+    return rng.normal(0.0, abs(scale), size=(1 + fan_in, fan_out))
 
 
 def xavier(rng: np.random.Generator, fan_in: int, fan_out: int, scale: float) -> np.ndarray:
@@ -39,7 +55,13 @@ def he(rng: np.random.Generator, fan_in: int, fan_out: int, scale: float) -> np.
     return normal(rng, fan_in, fan_out, scale * np.sqrt(2.0 / fan_in))
 
 
-INITIALIZERS: dict[str, Initializer] = {f.__name__: f for f in (constant, uniform, normal, xavier, he)}
+INITIALIZERS: dict[str, Initializer] = {
+    "constant": Initializer(constant, "Value of every weight"),
+    "uniform": Initializer(uniform, "Half-width a of U(-a, a)"),
+    "normal": Initializer(normal, "Standard deviation"),
+    "xavier": Initializer(xavier, "Gain"),
+    "he": Initializer(he, "Gain"),
+}
 
 
 def initial_weights(layers: tuple[int, ...], method: str, scale: float, noise: float, seed: int) -> list[np.ndarray]:

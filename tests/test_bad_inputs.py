@@ -4,7 +4,7 @@ Entrances: the CLI (in-process, and a few rows through a real ``python -m mlp``)
 parameters, the edited data table, CSV uploads, run JSON uploads (Compare tab), and sweep lists (the
 engine's ``SweepSpec.from_mapping`` and the Sweep tab). Every row checks that the refusal is one
 sentence naming the field, that nothing crashes and nothing executes, and, on the dashboard, that the
-page works again afterwards and the kept runs are untouched. """
+page works again afterwards and the kept runs are untouched."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from mlp import Config, ConfigError, budget
 from mlp.cli import main
-from mlp.config import SweepSpec
+from mlp.config import SweepSpec, most_iterations
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
@@ -34,6 +35,16 @@ IMG = "<img src=x onerror=alert(1)>"
 def shown(markdown: str) -> str:
     """What the user reads: the markdown source without its backslash escapes."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+# What GitHub-flavoured Markdown (Streamlit's renderer) turns into a link where it stands unescaped.
+AUTOLINK = re.compile(r"https?:|mailto:|www\.|[\w.+-]@[\w-]+\.\w|(?<!\\)\]\(", re.IGNORECASE)
+
+
+def assert_plain(markdown: str) -> None:
+    """A message as the page writes it: one line, and nothing in it that Markdown makes a link."""
+    assert "\n" not in markdown.strip(), markdown
+    assert not AUTOLINK.search(markdown), markdown
 
 
 def one_sentence(text: str) -> bool:
@@ -92,8 +103,12 @@ CLI_ROWS = [
         id="csv-nul-bytes"),
     cli("--data-file {tmp}/d.csv", "data-file:", "larger than 10 MB", files={"d.csv": b"junk," * 2_100_000},
         id="csv-over-10MB"),
-    cli("--data-file {tmp}/d.csv", "targets:", "not a number from -1,000,000 to 1,000,000",
+    cli("--data-file {tmp}/d.csv", "CSV: row 2, column y1: '1e300' is out of range", "-1,000,000 to 1,000,000",
         files={"d.csv": b"x1,y1\n0,1e300\n"}, id="csv-value-out-of-range"),
+    cli("--data-file {tmp}/d.csv", "CSV: the file has 2,400,001 lines; at most 10,000 rows",
+        files={"d.csv": b"x1,y1\n" + b"1,2\n" * 2_400_000}, id="csv-9.6MB-of-short-rows"),
+    cli("--data-file {tmp}/d.csv", "CSV: row 2 has 100,000 columns; at most 64",
+        files={"d.csv": b"x1,y1\n" + b"1," * 99_999 + b"1\n"}, id="csv-one-row-of-100000-values"),
     cli("--config {tmp}/c.json", "config: the JSON must be an object", files={"c.json": b"[1, 2]"},
         id="config-not-an-object"),
     cli("--config {tmp}/c.json", "lrr: is not a setting", files={"c.json": b'{"lrr": 1}'}, id="config-unknown-key"),
@@ -105,7 +120,22 @@ CLI_ROWS = [
         id="config-400-digit-integer"),
     cli("--config {tmp}/c.json", "lr: 'nan' is not a finite number", files={"c.json": b'{"lr": NaN}'},
         id="config-lr-NaN"),
-    cli("--bogus", "unrecognized arguments: --bogus", id="unknown-flag"),
+    cli("--config {tmp}/c.json", "config: 'filler' is not a part of a saved run",
+        files={"c.json": b'{"config": {"lr": 0.5}, "status": "finished", "filler": "' + b"x" * 9_000_000 + b'"}'},
+        id="config-run-with-9MB-filler"),
+    cli("--config {tmp}/c.json", "config: the JSON holds about 4,500,00", "values",
+        files={"c.json": b'{"config": {"lr": 0.5}, "loss_history": [' + b"0," * 4_500_000 + b'0]}'},
+        id="config-run-with-9MB-history"),
+    cli("--config {tmp}/c.json", "config: the part loss_history has 5,000 entries", "at most 1,001",
+        files={"c.json": b'{"config": {"lr": 0.5}, "loss_history": [' + b"0.5," * 4_999 + b'0.5]}'},
+        id="config-run-with-an-oversize-history"),
+    cli("--config {tmp}/c.json", "config: 'https://evil.example/login' is not a part",
+        files={"c.json": b'{"config": {}, "https://evil.example/login": 1}'}, id="config-url-key"),
+    cli("--config {tmp}/c.json", "error: " + "k" * 37 + "...: is not a setting",
+        files={"c.json": b'{"' + b"k" * 100_000 + b'": 1}'}, id="config-100000-character-key"),
+    cli("--bogus", "unrecognized argument '--bogus'", id="unknown-flag"),
+    cli("--" + "b" * 5000, "unrecognized argument '--" + "b" * 35 + "...'", id="unknown-5000-character-flag"),
+    cli("--json=yes", "argument --json: ignored explicit argument 'yes'", id="value-for-a-switch"),
     cli("--lr", "argument --lr: expected one argument", id="flag-without-value"),
 ]  # fmt: skip
 
@@ -199,6 +229,8 @@ def assert_alive(at: AppTest) -> None:
 def assert_error_says(at: AppTest, words: list[str]) -> None:
     """No exception, and exactly one error: one sentence holding every word."""
     assert not at.exception, [e.value for e in at.exception]
+    for error in at.error:
+        assert_plain(error.value)
     errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1, errors
     assert one_sentence(errors[0]), errors[0]
@@ -230,6 +262,7 @@ def keep_this_run(at: AppTest) -> list:
 # Links: query parameters set before the first run. A link opens a new session, so there are no kept
 # runs to lose; the page must still work (the fallback trains) and another setting can be changed.
 
+
 def link(params: dict[str, str], field: str | None, *words: str, id: str) -> pytest.param:
     return pytest.param(params, field, list(words), id=id)
 
@@ -237,7 +270,15 @@ def link(params: dict[str, str], field: str | None, *words: str, id: str) -> pyt
 LINK_ROWS = [
     link({"bogus": "1"}, None, "The link's 'bogus' is not a setting and was ignored.", id="unknown-name"),
     link({"<b>x</b>": "1"}, None, "The link's '<b>x</b>' is not a setting", id="unknown-name-markup"),
-    link({"a" * 5000: "1"}, None, "The link's '" + "a" * 40 + "' is not a setting", id="5000-character-name"),
+    link({"a" * 5000: "1"}, None, "The link's '" + "a" * 37 + "...' is not a setting", id="5000-character-name"),
+    link({"https://evil.example/login": "1"}, None, "The link's 'https://evil.example/login' is not a setting",
+         id="url-as-name"),
+    link({"see www.evil.example or me@evil.example": "1"}, None, "'see www.evil.example or me@evil.example'",
+         id="www-and-e-mail-as-name"),
+    link({"lr": "1\n# Heading\n- item\n[link](https://evil.example)"}, "lr",
+         "lr: '1 # Heading - item [link](https://evi...' is not a number", id="markdown-value-with-newlines"),
+    link({"init": ":red[danger] :material/warning:"}, "init", "init: ':red[danger] :material/warning:' is not one",
+         id="streamlit-directives"),
     link({"lr": "nan"}, "lr", "lr: 'nan' is not a finite number", id="lr-nan"),
     link({"lr": "inf"}, "lr", "lr: 'inf' is not a finite number", id="lr-inf"),
     link({"lr": "abc"}, "lr", "lr: 'abc' is not a number", id="lr-text"),
@@ -249,15 +290,17 @@ LINK_ROWS = [
     link({"init_scale": "1e7"}, "init_scale", "init_scale: 1e+07 is out of range", id="init-scale-1e7"),
     link({"init": SCRIPT}, "init", f"init: '{SCRIPT}' is not one of the allowed values", id="init-script"),
     link({"activation": IMG}, "activation", f"activation: '{IMG}' is not one of the allowed", id="activation-img"),
-    link({"noise": "x" * 5000}, "noise", "noise: '" + "x" * 40 + "...' is not a number", id="noise-5000-characters"),
+    link({"noise": "x" * 5000}, "noise", "noise: '" + "x" * 37 + "...' is not a number", id="noise-5000-characters"),
     link({"iterations": "-5"}, "iterations", "iterations: '-5' is not allowed", id="iterations-negative"),
     link({"iterations": "1.5"}, "iterations", "iterations: '1.5' is not allowed", id="iterations-fraction"),
+    link({"iterations": "400000"}, "iterations", "iterations: 400,000 iterations",
+         f"use at most {most_iterations(Config()):,} iterations", id="iterations-over-the-budget"),
     link({"seed": "99999999999"}, "seed", "seed: '99999999999'", id="seed-too-large"),
     link({"snapshots": "1"}, "snapshots", "snapshots: '1'", id="snapshots-one"),
     link({"data": "mnist"}, "data", "data: 'mnist' is not one of the allowed values", id="data-unknown"),
-    link({"data": "custom", "inputs": "1,2;3", "targets": "1;0"}, "inputs", "inputs: '1,2;3' has rows of different",
+    link({"data": "custom", "inputs": "1,2;3", "targets": "1;0"}, "inputs", "inputs: row 2 has 1 value but row 1 has 2",
          id="custom-ragged-inputs"),
-    link({"data": "custom", "inputs": "1,x", "targets": "1"}, "inputs", "inputs: '1,x' holds a value",
+    link({"data": "custom", "inputs": "1,x", "targets": "1"}, "inputs", "inputs: row 1, column 2: 'x' is not a number",
          id="custom-non-number"),
     link({"data": "custom", "inputs": "0.5,0.5", "targets": f"{SCRIPT}"}, "targets", "targets:",
          id="custom-targets-script"),
@@ -268,6 +311,8 @@ def assert_link_refused(params: dict[str, str], field: str | None, words: list[s
     """A warning holding the words, the field at its default, nothing executed, the page alive."""
     at = fresh(params)
     assert not at.exception, [e.value for e in at.exception]
+    for warning in at.warning:
+        assert_plain(warning.value)
     warnings = [shown(w.value) for w in at.warning]
     assert any(all(word in text for word in words) for text in warnings), (words, warnings)
     assert all(len(text) < 600 for text in warnings)  # a 5,000-character value is not echoed whole
@@ -322,13 +367,16 @@ def edit(edits: dict, *words: str, id: str) -> pytest.param:
 
 TABLE_ROWS = [
     edit({"edited_rows": {1: {"x2": None}}}, "data table: row 2, column x2 is empty", id="empty-cell"),
-    edit({"deleted_rows": [0, 1]}, "data table: it has no rows", id="every-row-deleted"),
+    edit({"deleted_rows": [0, 1]}, "data table: there are no rows", id="every-row-deleted"),
     # A number column cannot hold text: Streamlit stores a typed non-number as an empty cell.
     edit({"edited_rows": {0: {"x1": "abc"}}}, "data table: row 1, column x1 is empty", id="non-number"),
-    edit({"edited_rows": {0: {"x1": float("inf")}}}, "row 1, column x1 is 'inf', not a number", id="infinity"),
+    edit({"edited_rows": {0: {"x1": float("inf")}}}, "row 1, column x1: inf is not a finite number", id="infinity"),
     edit({"added_rows": [{"x1": 1.0}]}, "data table: row 3, column x2 is empty", id="added-row-half-filled"),
-    edit({"edited_rows": {0: {"y1": 1e300}}}, "targets:", "not a number from -1,000,000 to 1,000,000",
-         id="value-out-of-range"),
+    edit({"edited_rows": {0: {"y1": 1e300}}}, "data table: row 1, column y1: 1e+300 is out of range",
+         "-1,000,000 to 1,000,000", id="value-out-of-range"),
+    edit({"added_rows": [{"x1": 1.0, "x2": 2.0, "y1": 0.0, "y2": 1.0}] * 20_000},
+         "data table: 20,002 rows is too many; at most 10,000 are allowed, so the edit was undone",
+         id="20000-rows-pasted"),
     edit({"added_rows": [{"x1": 1.0, "x2": 2.0, "y1": 0.0, "y2": SCRIPT}]}, "row 3, column y2 is empty",
          id="script-in-a-cell"),
 ]  # fmt: skip
@@ -379,7 +427,17 @@ CSV_ROWS = [
     upload("x1,y1\n0,é\n".encode("latin-1"), "CSV: the file is not UTF-8 text", id="latin-1"),
     upload(b"junk," * 2_100_000, "CSV: the file is 10.5 MB; at most 10 MB", id="10MB-of-junk"),
     upload(b"x1,x2,y1\n0,1,1\n0,1,1,5\n", "CSV: row 3 has 4 values but the header has 3 columns", id="ragged-row"),
-    upload(WIDE, "CSV: 71 columns is too many", id="71-columns"),
+    upload(WIDE, "CSV: the header has 71 columns; at most 64 are allowed", id="71-columns"),
+    upload(
+        b"x1,y1\n" + b"1,2\n" * 2_400_000,
+        "CSV: the file has 2,400,001 lines; at most 10,000 rows",
+        id="9.6MB-of-short-rows",
+    ),
+    upload(
+        b"x1,https://evil.example/login\n0,1\n",
+        "CSV: header 'x1,https://evil.example/login' must be",
+        id="url-in-header",
+    ),
     upload(f"x1,{SCRIPT}\n0,1\n".encode(), f"CSV: header 'x1,{SCRIPT}'", id="script-header"),
 ]
 
@@ -411,9 +469,9 @@ def compare_page() -> AppTest:
 
 
 JSON_ROWS = [
-    pytest.param(b"this is not json", ["run file: is not valid JSON"], id="not-json"),
-    pytest.param(b"[1, 2, 3]", ["run file: holds no configuration"], id="a-list"),
-    pytest.param(b'"lr"', ["run file: holds no configuration"], id="a-string"),
+    pytest.param(b"this is not json", ["run file: the text is not valid JSON"], id="not-json"),
+    pytest.param(b"[1, 2, 3]", ["run file: the JSON must be an object of settings"], id="a-list"),
+    pytest.param(b'"lr"', ["run file: the JSON must be an object of settings"], id="a-string"),
     pytest.param(b'{"lr": 0}', ["lr: 0 is out of range"], id="lr-zero"),
     pytest.param(b'{"lr": NaN}', ["lr: 'nan' is not a finite number"], id="lr-NaN"),
     pytest.param(b'{"lr": 1' + b"0" * 400 + b"}", ["lr:", "is out of range"], id="lr-400-digits"),
@@ -421,9 +479,27 @@ JSON_ROWS = [
     pytest.param(json.dumps({"config": {"lr": -1}}).encode(), ["lr: -1 is out of range"], id="exported-bad-lr"),
     pytest.param(json.dumps({"init": SCRIPT}).encode(), [f"init: '{SCRIPT}'"], id="script-value"),
     pytest.param(b'{"iterations": 1000000}', ["iterations:", "over the budget"], id="over-the-budget"),
-    pytest.param(bytes(range(256)) * 4, ["run file: is not valid JSON"], id="binary"),
+    pytest.param(bytes(range(256)) * 4, ["run file: the file is not UTF-8 text"], id="binary"),
     pytest.param(b" " * 10_000_001 + b"{}", ["run file:", "at most 10 MB"], id="over-the-size-limit"),
-    pytest.param(DEEP_JSON, ["run file: is not valid JSON"], id="nested-100k-deep"),
+    pytest.param(DEEP_JSON, ["run file: the text is not valid JSON"], id="nested-100k-deep"),
+    pytest.param(
+        b'{"config": {"lr": 0.5}, "status": "finished", "filler": "' + b"x" * 9_000_000 + b'"}',
+        ["run file: 'filler' is not a part of a saved run"],
+        id="run-with-9MB-of-filler",
+    ),
+    pytest.param(
+        b'{"config": {"lr": 0.5}, "outputs": [' + b"[0]," * 2_000_000 + b"[0]]}",
+        ["run file: the JSON holds about 4,000,00", "values"],
+        id="run-with-8MB-of-outputs",
+    ),
+    pytest.param(
+        b'{"config": {"lr": 0.5}, "targets": [' + b"[0.5, 0.5]," * 999 + b"[0.5, 0.5]]}",
+        ["run file: the part targets has 1,000 entries", "at most 2"],
+        id="run-with-oversize-targets",
+    ),
+    pytest.param(
+        b'{"config": {}, "<b>x</b>\\n# head": 1}', ["run file: '<b>x</b> # head' is not a part"], id="markup-key"
+    ),
 ]
 
 
@@ -472,7 +548,7 @@ SWEEP_ROWS = [
     sweep_row({"inits": "normal 0.5 2"}, "inits", "'normal 0.5 2' is not an init and a scale", id="inits-three-words"),
     sweep_row({"inits": "normal=0.5"}, "init", "'normal=0.5' is not one of the allowed values", id="inits-no-space"),
     sweep_row({"inits": "normal abc"}, "init_scale", "'abc' is not a number", id="inits-scale-text"),
-    sweep_row({"inits": [["normal"], 0.5]}, "inits", "0.5 is not an init and a scale", id="inits-json-malformed"),
+    sweep_row({"inits": [["normal"], 0.5]}, "inits", "'0.5' is not an init and a scale", id="inits-json-malformed"),
     sweep_row({"noises": "0.1,0.1"}, "noises", "0.1 is listed twice", id="duplicate"),
     sweep_row({"threshold": "nan"}, "threshold", "'nan' is not a finite number", id="threshold-nan"),
     sweep_row({"sweep": "3"}, "sweep", "is not a setting", id="unknown-key"),
@@ -546,3 +622,70 @@ def assert_sweep_form_refused(at: AppTest, lists: dict, optimizers: list, iterat
 @pytest.mark.parametrize(("lists", "optimizers", "iterations", "words"), SWEEP_FORM_ROWS)
 def test_sweep_form_refused(sweep_page, lists, optimizers, iterations, words):
     assert_sweep_form_refused(sweep_page, lists, optimizers, iterations, words)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Limits the page states instead of crashing or resetting in silence.
+
+
+def test_iterations_widget_stops_at_the_budget_and_says_so():
+    at = fresh()
+    widget = at.number_input(key="iterations")
+    assert widget.max == most_iterations(Config()) > 100_000
+    assert f"At most {int(widget.max):,} for this network and data (the work budget)." in [c.value for c in at.caption]
+    widget.set_value(100_000).run()
+    at.text_input(key="layers").set_value("2,64,64,2").run()  # a wider network: fewer iterations allowed
+    most = most_iterations(Config.from_mapping({"layers": "2,64,64,2", "iterations": 0}))
+    assert most < 100_000 and at.number_input(key="iterations").max == most
+    assert at.number_input(key="iterations").value == most  # lowered to the limit, not reset to 1,000
+    assert f"Lowered from 100,000 to {most:,}, the most the work budget allows" in " ".join(c.value for c in at.caption)
+    assert_alive(at)
+
+
+def test_custom_table_too_large_for_a_link_stays_out_of_it():
+    at = fresh()
+    at.selectbox(key="data").set_value("custom").run()
+    assert at.query_params["inputs"] == "0.8,0.4;0.3,0.3"  # a small table travels in the link
+    rng = np.random.default_rng(0)
+    columns = [f"x{i + 1}" for i in range(19)] + ["y1"]
+    at.session_state["custom_table"] = pd.DataFrame(rng.normal(size=(2000, 20)), columns=columns)
+    at.text_input(key="layers").set_value("19,3,1").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "inputs" not in at.query_params and "targets" not in at.query_params
+    notes = [i.value for i in at.info]
+    assert any("too large for a link" in note and "Run as JSON" in note for note in notes), notes
+    assert metrics(at).get("Final cost")
+
+
+def released_files(monkeypatch) -> list[str]:
+    """The ids of uploads the page releases from the server's memory, recorded as it releases them."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    released: list[str] = []
+    remove = MemoryUploadedFileManager.remove_file
+
+    def record(self, session_id: str, file_id: str) -> None:
+        released.append(file_id)
+        remove(self, session_id, file_id)
+
+    monkeypatch.setattr(MemoryUploadedFileManager, "remove_file", record)
+    return released
+
+
+@pytest.mark.parametrize("content", [b"x1,y1\n0,1\n", b"x1,y1\n0,abc\n"], ids=["read", "refused"])
+def test_csv_upload_is_released_once_read(monkeypatch, content):
+    released = released_files(monkeypatch)
+    at = fresh()
+    at.selectbox(key="data").set_value("custom").run()
+    at.file_uploader(key="csv_upload").set_value(("d.csv", content, "text/csv")).run()
+    assert len(released) == 1 and released[0] == at.session_state["csv_loaded"]
+    at.run()  # the next run reads nothing again
+    assert len(released) == 1
+
+
+def test_run_upload_is_released_once_read(monkeypatch, compare_page):
+    released = released_files(monkeypatch)
+    good = json.dumps({"config": Config(lr=0.125).to_mapping()}).encode()
+    compare_page.file_uploader(key="run_upload").set_value(("run.json", good, "application/json")).run()
+    assert [s.value for s in compare_page.success] == ["Kept."]
+    assert released == [compare_page.session_state["run_upload_seen"]]

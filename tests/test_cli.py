@@ -96,3 +96,35 @@ def test_negative_values_follow_their_flag(capsys, value):
 def test_module_runs_as_a_program():
     done = subprocess.run([sys.executable, "-m", "mlp", "--iterations", "3"], capture_output=True, text=True)
     assert done.returncode == 0 and "status    finished" in done.stdout and not done.stderr
+
+
+# Parsing: flags, help and schema come from the table of settings (mlp.fields.FIELDS).
+
+
+def test_help_lists_every_setting_with_its_help_and_default(capsys):
+    from mlp.fields import FIELDS
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for field in FIELDS.values():
+        assert field.flag in out and " ".join(field.help.split()) in out, field.name
+    assert "seed = The question's 2 observations" in out and "custom = Custom table / CSV" in out
+    assert "absolute value" in out  # what a negative init_scale means
+    options = out[out.index("options:") :]
+    noise = options[options.index("--noise VALUE") : options.index("--seed VALUE")]
+    assert "Gaussian noise" in noise and "symmetry" not in noise and "different" not in noise
+
+
+def test_schema_flag_prints_the_configuration_schema(capsys):
+    from mlp.config import Config
+
+    assert main(["--schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == Config.json_schema()
+
+
+@pytest.mark.parametrize("value", ["-0.5", "-2"])
+@pytest.mark.parametrize("init", ["normal", "uniform", "xavier", "he"])
+def test_negative_scale_of_a_random_start_runs(capsys, init, value):
+    data = run_json(capsys, "--init", init, "--init-scale", value, "--iterations", "5")
+    assert data["status"] == "finished" and data["config"]["init_scale"] == float(value)

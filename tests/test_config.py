@@ -1,7 +1,10 @@
 """The run's configuration: defaults, validation messages, round trips through URL, JSON and CLI."""
 
+import dataclasses
+import json
 import math
 import re
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -10,7 +13,10 @@ from hypothesis import strategies as st
 
 import mlp
 from mlp.cli import parse_config
-from mlp.config import PARSERS, Config, ConfigError
+from mlp.config import MAX_JSON_VALUES, PARSERS, RUN_PARTS, SWEEP_FIELDS, SWEPT, Config, ConfigError, most_iterations
+from mlp.echo import ECHO_LENGTH
+from mlp.export import run_to_dict
+from mlp.fields import AXES, FIELDS, MAX_ITERATIONS, THRESHOLD, Choice, Integer, Real, Sizes, Table
 
 
 def error_for(**values) -> ConfigError:
@@ -64,8 +70,9 @@ def test_config_defaults_are_the_question_run():
          "loss", ["between 0 and 1"]),
         ({"data": "custom", "inputs": "0,1;1,0", "targets": "1"}, "targets", ["1 rows", "inputs has 2"]),
         ({"data": "custom", "inputs": "0,1;1,0"}, "targets", ["missing"]),
-        ({"data": "custom", "inputs": "0,1;1", "targets": "1;0"}, "inputs", ["different lengths"]),
-        ({"data": "custom", "inputs": "0,x;1,0", "targets": "1;0"}, "inputs", ["not a number", "1,000,000"]),
+        ({"data": "custom", "inputs": "0,1;1", "targets": "1;0"}, "inputs", ["row 2 has 1 value", "row 1 has 2"]),
+        ({"data": "custom", "inputs": "0,x;1,0", "targets": "1;0"}, "inputs", ["row 1, column 2: 'x' is not a number"]),
+        ({"data": "custom", "inputs": [[0, True]], "targets": "1"}, "inputs", ["row 1, column 2: 'True'"]),
         ({"iterations": 1_000_000}, "iterations", ["1,000,000", "at most"]),
         ({"iterations": "1000000"}, "iterations", ["1,000,000", "at most"]),
         ({"snapshots": "1"}, "snapshots", ["2 to 1,000"]),
@@ -274,3 +281,210 @@ def test_config_number_like_text_gives_config_or_config_error(field, text):
         assert error.field == field
     else:
         assert math.isfinite(getattr(c, field))
+
+
+# ---------------------------------------------------------------------------------------------------
+# One table: the dataclass, the schema and the sweep's lists are made from mlp.fields.
+
+
+def test_config_fields_are_the_tables_in_order_with_its_defaults():
+    fields = dataclasses.fields(Config)
+    assert [f.name for f in fields] == list(FIELDS)
+    assert {f.name: f.default for f in fields} == {name: field.default for name, field in FIELDS.items()}
+    assert list(PARSERS) == list(FIELDS) and all(PARSERS[name] is FIELDS[name].kind for name in FIELDS)
+
+
+def test_sweep_lists_are_the_axes_of_the_table():
+    assert SWEEP_FIELDS == ("inits", "noises", "lrs", "optimizers", "seeds", "threshold")
+    assert SWEPT == ("init", "init_scale", "noise", "lr", "optimizer", "seed")
+    assert {f.name for f in dataclasses.fields(mlp.SweepSpec)} == {"base", *SWEEP_FIELDS}
+    assert set(SWEPT) <= set(FIELDS) and mlp.SweepSpec().threshold == THRESHOLD.default == 0.01
+    for axis in AXES:
+        spec = mlp.SweepSpec.from_mapping({axis.name: axis.example})
+        assert len(getattr(spec, axis.name)) == axis.example.count(axis.separator) + 1
+
+
+jsonschema = pytest.importorskip("jsonschema")  # altair's own dependency: no new one
+
+
+def schema_errors(instance) -> list[str]:
+    validator = jsonschema.Draft202012Validator(Config.json_schema())
+    return [e.message for e in validator.iter_errors(instance)]
+
+
+def test_json_schema_is_a_valid_schema_made_from_the_table():
+    schema = Config.json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert list(schema["properties"]) == list(FIELDS) and schema["additionalProperties"] is False
+    for name, field in FIELDS.items():
+        prop, kind = schema["properties"][name], field.kind
+        assert prop["description"] == field.help
+        if isinstance(kind, (Integer, Real)):
+            assert (prop.get("minimum", prop.get("exclusiveMinimum")), prop["maximum"]) == (kind.low, kind.high)
+        if isinstance(kind, Choice):
+            assert prop["enum"] == list(kind.options())
+        if isinstance(kind, Sizes):
+            assert (prop["maxItems"], prop["items"]["maximum"]) == (kind.depth, kind.width)
+        if isinstance(kind, Table):
+            assert prop["maxItems"] == mlp.data.MAX_ROWS and prop["items"]["maxItems"] == mlp.data.MAX_COLUMNS
+    assert schema["properties"]["lr"]["exclusiveMinimum"] == 0.0
+
+
+@pytest.mark.parametrize("config", [Config(), AWKWARD, Config.from_mapping({"data": "spiral", "points": 33})])
+def test_json_schema_accepts_real_configurations(config):
+    assert schema_errors(json.loads(config.to_json())) == []
+    assert schema_errors(Config.json_schema()["properties"]["lr"]["default"]) != []  # a number is no config
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"lr": 0}, {"layers": [2, 0, 2]}, {"layers": [2] * 33}, {"activation": "softmax"},
+     {"iterations": 1.5}, {"snapshots": 1}, {"nme": 1}, {"inputs": [[1e7]]}, {"inputs": [[1, 2]] * 10_001},
+     {"data": "mnist"}, {"noise": -0.1}],
+)  # fmt: skip
+def test_json_schema_refuses_what_the_parsers_refuse(bad):
+    assert schema_errors(bad) != [], bad
+    with pytest.raises(ConfigError):
+        Config.from_mapping(bad)
+
+
+def test_json_schema_follows_a_new_data_set(monkeypatch):
+    monkeypatch.setitem(mlp.DATASETS, "moons", mlp.data.Source("Two moons (generated)", mlp.data.blobs, True))
+    assert "moons" in Config.json_schema()["properties"]["data"]["enum"]
+    assert schema_errors({"data": "moons"}) == [] and Config.from_mapping({"data": "moons"}).data == "moons"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The most iterations the budget allows, asked of the budget itself.
+
+
+@pytest.mark.parametrize(
+    "config",
+    [Config(), Config.from_mapping({"data": "circle", "points": 2000, "layers": "2,64,64,1", "iterations": 50}),
+     Config.from_mapping({"data": "custom", "inputs": "1", "targets": "1", "layers": "1,1"})],
+    ids=["question", "wide-circle", "tiny"],
+)  # fmt: skip
+def test_most_iterations_is_the_budgets_edge(config):
+    most = most_iterations(config)
+    assert config.replace(iterations=most).iterations == most  # allowed
+    if most < MAX_ITERATIONS:
+        with pytest.raises(ConfigError) as caught:
+            config.replace(iterations=most + 1)
+        assert caught.value.field == "iterations" and f"use at most {most:,} iterations" in str(caught.value)
+
+
+def test_most_iterations_of_the_question_network():
+    assert most_iterations(Config()) == mlp.budget.most_iterations(Config()) > 100_000
+    assert most_iterations(Config(iterations=0)) == most_iterations(Config(iterations=100_000))
+
+
+# ---------------------------------------------------------------------------------------------------
+# JSON in: refused before it is expensive, unknown parts and oversize parts in one sentence.
+
+
+def exported(iterations: int = 20) -> dict:
+    return json.loads(json.dumps(run_to_dict(mlp.train(Config(iterations=iterations)), snapshots=True)))
+
+
+def test_run_parts_are_what_an_export_holds():
+    assert set(exported()) == set(RUN_PARTS)
+
+
+def test_from_json_reads_a_whole_exported_run():
+    run = exported() | {"findings": [{"code": "clones", "layer": 1, "sentence": "hidden layer 1: clones."}]}
+    assert Config.from_json(json.dumps(run)) == Config(iterations=20)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [({"filler": "x" * 1000}, ["'filler' is not a part of a saved run", "loss_history"]),
+     ({"loss_history": [0.5] * 22}, ["loss_history has 22 entries", "at most 21"]),
+     ({"status": "x" * 41}, ["status has 41 characters", "at most 40"]),
+     ({"snapshots": [{}] * 201}, ["snapshots has 201 entries", "at most 200"]),
+     ({"config": [1, 2]}, ["config is not an object"])],
+    ids=["unknown-part", "long-history", "long-status", "too-many-snapshots", "config-not-object"],
+)  # fmt: skip
+def test_from_json_refuses_unknown_and_oversize_parts(change, words):
+    with pytest.raises(ConfigError) as caught:
+        Config.from_json(json.dumps(exported() | change), source="run file")
+    text = str(caught.value)
+    assert text.startswith("run file: ") and is_one_sentence(text), text
+    for word in words:
+        assert word in text, (word, text)
+
+
+LIMIT = f"{MAX_JSON_VALUES:,}"
+
+
+@pytest.mark.parametrize(
+    ("filler", "words"),
+    [('"x": [' + "0," * 4_000_000 + "0]", ["about 4,000,00", f"configuration holds at most {LIMIT}"]),
+     ('"x": [' + "[]," * 3_000_000 + "[]]", ["about 6,000,00", "values"]),
+     ('"x": "' + "a" * 10_000_000 + '"', ["10,000,0", "characters long", "at most 10,000,000"])],
+    ids=["8MB-of-numbers", "9MB-of-lists", "10MB-string"],
+)  # fmt: skip
+def test_from_json_refuses_filler_before_parsing_it(filler, words):
+    """10 MB of filler beside a valid run cost 230 MB to parse; it is refused from a count, for almost nothing."""
+    text = '{"config": {"lr": 0.5}, ' + filler + "}"
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConfigError) as caught:
+            Config.from_json(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000, peak  # nothing of the text was parsed
+    for word in words:
+        assert word in str(caught.value), (word, str(caught.value))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Echoes of user text in messages: one line, at most ECHO_LENGTH characters of it.
+
+HOSTILE = [
+    "https://evil.example/login",
+    "line one\n# a heading\n- a list",
+    "x" * 5000,
+    "\u202eevil\u200b\t\r\x00",
+]
+
+
+def echoed(message: str) -> list[str]:
+    """The quoted parts of a message."""
+    return re.findall(r"'([^']*)'", message)
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=["url", "newlines", "5000-characters", "invisible"])
+@pytest.mark.parametrize("field", ["lr", "iterations", "layers", "init", "inputs", "nme"])
+def test_config_errors_echo_user_text_short_and_on_one_line(field, text):
+    error = error_for(**{field: text})
+    message = str(error)
+    assert "\n" not in message and "\r" not in message and all(c.isprintable() for c in message), message
+    assert all(len(part) <= ECHO_LENGTH for part in echoed(message)), message
+    assert len(error.field) <= ECHO_LENGTH and "\n" not in error.field
+
+
+def test_sweep_errors_echo_user_text_short():
+    with pytest.raises(ConfigError) as caught:
+        mlp.SweepSpec.from_mapping({"inits": "normal 0.5 " + "x" * 5000})
+    assert all(len(part) <= ECHO_LENGTH for part in echoed(str(caught.value))), str(caught.value)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A negative init_scale: the sign's meaning for the random starts, its value for constant.
+
+
+@pytest.mark.parametrize("init", ["uniform", "normal", "xavier", "he"])
+def test_negative_scale_of_a_random_start_is_its_absolute_value(init):
+    negative, positive = (
+        mlp.train(Config(init=init, init_scale=-0.5, iterations=0)),
+        mlp.train(Config(init=init, init_scale=0.5, iterations=0)),
+    )
+    for W, V in zip(negative.weights[0], positive.weights[0]):
+        np.testing.assert_array_equal(W, V)
+
+
+def test_negative_constant_start_keeps_its_sign():
+    run = mlp.train(Config(init_scale=-1.0, iterations=0))
+    assert all(np.all(W == -1.0) for W in run.weights[0])
+    assert "absolute value" in FIELDS["init_scale"].help and "any sign" in FIELDS["init_scale"].help

@@ -90,3 +90,25 @@ def test_initial_weights_noise_changes_every_weight(name):
     if name == "constant":  # noise std 0.01 around 1: every weight moved, none far
         all_noise = np.concatenate([(V - 1.0).ravel() for V in noisy])
         np.testing.assert_allclose(np.std(all_noise), 0.01, rtol=0.5)
+
+
+@pytest.mark.parametrize("name", ["uniform", "normal", "xavier", "he"])
+@pytest.mark.parametrize("scale", [0.5, 2.0, 1e-300])
+def test_negative_scale_draws_what_its_absolute_value_draws(name, scale):
+    # N(0, s^2) = N(0, (-s)^2) and U(-s, s) = U(s, -s): the same generator gives the same weights.
+    np.testing.assert_array_equal(draw(name, -scale, 3, 2, seed=4), draw(name, scale, 3, 2, seed=4))
+
+
+def test_negative_scale_of_normal_has_the_absolute_std():
+    np.testing.assert_allclose(np.std(draw("normal", -0.5)), 0.5, rtol=STD_RTOL)
+
+
+def test_every_initializer_says_what_its_scale_is():
+    meanings = {name: init.scale for name, init in mlp.INITIALIZERS.items()}
+    assert meanings == {
+        "constant": "Value of every weight",
+        "uniform": "Half-width a of U(-a, a)",
+        "normal": "Standard deviation",
+        "xavier": "Gain",
+        "he": "Gain",
+    }

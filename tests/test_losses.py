@@ -1,4 +1,6 @@
-"""Costs: hand-computed values, gradients, and cross-entropy at saturated outputs."""
+"""Costs: hand-computed values, gradients, and cross-entropy at saturated outputs.
+
+The engine's arrays carry a run axis first: one run here is ``[None]``, its cost ``[0]``."""
 
 import warnings
 
@@ -46,15 +48,15 @@ def test_registry_names_match_their_keys():
 
 @pytest.mark.parametrize("name", mlp.LOSSES)
 def test_loss_hand_computed_value(name):
-    np.testing.assert_allclose(mlp.LOSSES[name].value(N, A, Y), HAND[name], rtol=1e-15)
+    np.testing.assert_allclose(mlp.LOSSES[name].value(N[None], A[None], Y[None]), [HAND[name]], rtol=1e-15)
 
 
 @pytest.mark.parametrize("name", mlp.LOSSES)
 def test_loss_evaluate_writes_hand_computed_gradient(name):
-    out = np.full_like(A, np.nan)
-    cost = mlp.LOSSES[name].evaluate(N, A, Y, out)
-    np.testing.assert_allclose(cost, HAND[name], rtol=1e-15)
-    np.testing.assert_allclose(out, HAND_GRADIENT[name], rtol=1e-14)
+    out = np.full_like(A[None], np.nan)
+    cost = mlp.LOSSES[name].evaluate(N[None], A[None], Y[None], out, np.empty(1))
+    np.testing.assert_allclose(cost, [HAND[name]], rtol=1e-15)
+    np.testing.assert_allclose(out[0], HAND_GRADIENT[name], rtol=1e-14)
 
 
 @pytest.mark.parametrize("name", mlp.LOSSES)
@@ -62,8 +64,9 @@ def test_loss_gradient_matches_finite_difference(name):
     rng = np.random.default_rng(0)
     a = rng.uniform(0.05, 0.95, size=(6, 3))
     y = rng.uniform(0.0, 1.0, size=(6, 3))
-    out = np.empty_like(a)
-    mlp.LOSSES[name].evaluate(logit(a), a, y, out)
+    out = np.empty_like(a[None])
+    mlp.LOSSES[name].evaluate(logit(a)[None], a[None], y[None], out, np.empty(1))
+    out = out[0]
     h = 1e-6
     numeric = np.empty_like(a)
     for i in np.ndindex(a.shape):
@@ -79,13 +82,15 @@ def test_loss_value_matches_reference_on_random_data(name):
     rng = np.random.default_rng(1)
     a = rng.uniform(0.01, 0.99, size=(7, 2))
     y = rng.uniform(0.0, 1.0, size=(7, 2))
-    np.testing.assert_allclose(mlp.LOSSES[name].value(logit(a), a, y), reference_cost(name, a, y), rtol=1e-12)
+    cost = mlp.LOSSES[name].value(logit(a)[None], a[None], y[None])
+    np.testing.assert_allclose(cost, [reference_cost(name, a, y)], rtol=1e-12)
 
 
 def test_mse_is_sse_over_entry_count():
     rng = np.random.default_rng(2)
-    a, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    a, y = rng.normal(size=(4, 5, 3)), rng.normal(size=(1, 5, 3))  # four runs
     sse, mse = mlp.LOSSES["sse"].value(a, a, y), mlp.LOSSES["mse"].value(a, a, y)
+    assert sse.shape == mse.shape == (4,)
     np.testing.assert_allclose(mse, sse / 15, rtol=1e-15)
 
 

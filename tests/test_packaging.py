@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,18 @@ def test_readme_gives_the_two_commands_ci_runs():
     assert '.venv/bin/pip install -q -e ".[test]"' in ci and ci.rstrip().endswith(".venv/bin/pytest")
 
 
+def test_every_dependency_declares_the_floor_ci_installs():
+    """uv's lowest-direct resolution installs each direct dependency at its lower bound: each needs one."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
+    assert all(re.fullmatch(r"[a-z-]+>=\d+(\.\d+)*", r) for r in requirements), requirements
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert '--resolution lowest-direct -e ".[test]"' in ci and '"$lowest/venv/bin/pytest" -q -m smoke' in ci
+    assert '"$lowest/venv/bin/ruff" check .' in ci
+    markers = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["markers"]
+    assert any(m.startswith("smoke:") for m in markers)
+
+
 def _free_port() -> int:
     import socket
 
@@ -61,7 +74,10 @@ def test_app_runs_from_requirements_alone(tmp_path):
     # The app's own packages come from the working directory, not from an install.
     check = subprocess.run(
         [str(python), "-c", "import importlib.util as u; print(u.find_spec('mlp').origin)"],
-        cwd=app, capture_output=True, text=True, check=True,
+        cwd=app,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert check.stdout.strip().startswith(str(app))
     port = _free_port()

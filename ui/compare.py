@@ -16,6 +16,7 @@ from ui.chart import show
 from ui.runs import trained
 from ui.sidebar import MAX_UPLOAD_BYTES
 from ui.text import plain
+from ui.uploads import config_from_upload
 
 MAX_KEPT = 8
 MAX_COMPARED = 4
@@ -62,19 +63,6 @@ def names(current: Config) -> dict[str, str]:
 
 def _config_of(run_id: str, current: Config) -> Config:
     return current if run_id == CURRENT else next(k.config for k in kept() if str(k.id) == run_id)
-
-
-def run_from_json(text: str) -> Config:
-    """The configuration in an exported run (or a bare configuration); ConfigError otherwise."""
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
-        raise ConfigError("run file", "is not valid JSON; upload a run downloaded from Backprop Lab.") from None
-    if isinstance(data, dict) and isinstance(data.get("config"), dict):
-        data = data["config"]
-    if not isinstance(data, dict):
-        raise ConfigError("run file", "holds no configuration; upload a run downloaded from Backprop Lab.")
-    return Config.from_mapping(data)
 
 
 def _set_up_lesson() -> None:
@@ -129,9 +117,7 @@ def upload() -> None:
         return
     st.session_state.run_upload_seen = file.file_id
     try:
-        if file.size > MAX_UPLOAD_BYTES:
-            raise ConfigError("run file", f"is {file.size / 1e6:.1f} MB; at most {MAX_UPLOAD_BYTES // 1_000_000} MB.")
-        st.success(keep(run_from_json(file.getvalue().decode("utf-8", errors="replace"))))
+        st.success(keep(config_from_upload(file)))
     except ConfigError as error:
         st.error(plain(str(error)))
 

@@ -1,9 +1,13 @@
-"""The sidebar: each section draws its widgets and returns plain values keyed by setting name.
+"""The sidebar: one widget per setting, made from the table of settings, and a Config out.
 
-Every widget's key is the configuration's name for it (``init_scale``) and every widget is bound
-to the URL query parameter of that name, so the address bar always reproduces the current run
-(settings at their default are left out of it). :func:`sidebar` turns the values into a
-:class:`Config`; :func:`check_link` vets a link's parameters before any widget reads them.
+Each widget is made from its setting's entry in ``mlp.fields.FIELDS``: its key is the setting's
+name (``init_scale``), and its label, help, bounds, step, number format and options come from the
+table. Widgets are bound to the URL query parameter of the same name (``bind="query-params"``), so
+the address bar reproduces the current run (settings at their default are left out). This module
+links two kinds of setting itself, under the same names: a choice shown by labels (the data set:
+Streamlit's binding would write the label into the link, and links keep names), and the custom
+tables (no widget of their own, and left out of a link too short to hold them). :func:`check_link`
+vets a link's parameters before any widget reads them.
 """
 
 from __future__ import annotations
@@ -14,50 +18,71 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mlp import ACTIVATIONS, DATASETS, INITIALIZERS, LOSSES, OPTIMIZERS, Config, ConfigError, DataError, read_csv
-from mlp.config import MAX_ITERATIONS, MAX_ROWS, PARSERS, query_text
-from mlp.data import GENERATED, Dataset
+from mlp import INITIALIZERS, Config, ConfigError, DataError, read_csv
+from mlp.config import most_iterations, query_text
+from mlp.data import DATASETS, MAX_FILE_BYTES, MAX_ROWS, Dataset, from_rows
+from mlp.echo import echo
+from mlp.fields import FIELDS, MAX_TEXT, Choice, Field
+from ui.uploads import read_upload
 
 DEFAULTS = Config()
-DATA_LABELS = {
-    "seed": "The question's 2 observations",
-    "xor": "XOR (4 points)",
-    "and": "AND (4 points)",
-    "or": "OR (4 points)",
-    "circle": "Circle (generated)",
-    "spiral": "Two spirals (generated)",
-    "blobs": "Two blobs (generated)",
-    "custom": "Custom table / CSV",
-}
-SCALE_LABELS = {
-    "constant": "Value of every weight",
-    "uniform": "Half-width a of U(-a, a)",
-    "normal": "Standard deviation",
-    "xavier": "Gain",
-    "he": "Gain",
-}
-MAX_UPLOAD_BYTES = 10_000_000
-
-
-def widget_defaults() -> dict[str, Any]:
-    """The widgets' values for the question's run (layers as text, tables left out)."""
-    values = DEFAULTS.to_mapping()
-    values["layers"] = ",".join(map(str, DEFAULTS.layers))
-    return values
-
-
-WIDGET_DEFAULTS = widget_defaults()
-TABLES = ("inputs", "targets")  # custom data travels in the URL too, but has no widget of its own
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # mlp.data's one limit, under the name the page's uploaders import
+WIDGETS = tuple(name for name, field in FIELDS.items() if field.kind.widget != "table")  # settings with a widget
+TABLES = tuple(name for name, field in FIELDS.items() if field.kind.widget == "table")  # inputs, targets
+GENERATOR = tuple(name for name in WIDGETS if FIELDS[name].section == "Data" and name != "data")
 PAGE_PARAMS = ("tab",)  # parameters of the page itself, not of the run
+TOO_LONG_FOR_A_LINK = (
+    "This table is too large for a link, so the address leaves it out: save the run with 'Run as JSON' "
+    "above the tabs, and open it again with 'Add a run from a JSON file' on Compare or with "
+    "python -m mlp --config."
+)
 
 
-def _bound(key: str) -> dict[str, Any]:
-    """Keyword arguments binding a widget to the setting ``key``: its default and its URL parameter."""
-    return {"key": key, "bind": "query-params", "value": WIDGET_DEFAULTS[key]}
+def widget_value(name: str, config: Config = DEFAULTS) -> Any:
+    """``config``'s value of setting ``name`` as its widget holds it (layer sizes as text)."""
+    value = getattr(config, name)
+    return query_text(list(value)) if name == "layers" else value
 
 
-def _choice(key: str, options: list[str]) -> dict[str, Any]:
-    return {"key": key, "bind": "query-params", "index": options.index(WIDGET_DEFAULTS[key])}
+def _labelled(field: Field) -> bool:
+    """A choice shown by labels: Streamlit's binding would put the label in the link, so this module links it."""
+    return isinstance(field.kind, Choice) and any(field.kind.label(o) != o for o in field.kind.options())
+
+
+def _sentence(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:] + ("" if phrase.endswith(".") else ".")
+
+
+def _widget(name: str, where: Any = st.sidebar, **changes: Any) -> Any:
+    """The widget of setting ``name``, made from its entry in FIELDS, drawn in ``where``; its value.
+
+    ``changes`` replace the table's arguments (a label that follows another setting, a bound the
+    work budget sets, a callback).
+    """
+    field, kind = FIELDS[name], FIELDS[name].kind
+    args: dict[str, Any] = {"label": field.label, "key": name, "help": _sentence(field.help)}
+    if kind.widget == "select":
+        options = list(kind.options())
+        args |= {"options": options, "index": options.index(field.default)}
+        args |= {"format_func": kind.label} if _labelled(field) else {"bind": "query-params"}
+        draw = where.selectbox
+    elif kind.widget == "number":
+        args |= {"min_value": kind.low, "max_value": kind.high, "value": field.default, "bind": "query-params"}
+        args |= {"step": field.step, "format": field.format}
+        draw = where.number_input
+    else:
+        args |= {"value": widget_value(name), "bind": "query-params"}
+        draw = where.text_input
+    args |= changes
+    return draw(**{key: value for key, value in args.items() if value is not None})
+
+
+def _link(name: str, text: str | None) -> None:
+    """Put setting ``name`` in the link as ``text``, or leave it out (``None``)."""
+    if text is None:
+        st.query_params.pop(name, None)
+    elif st.query_params.get(name) != text:
+        st.query_params[name] = text
 
 
 def check_link() -> list[str]:
@@ -65,9 +90,9 @@ def check_link() -> list[str]:
 
     Unknown names and invalid values are removed and each gives one sentence for the user; so are
     settings that do not fit together (layers that do not match the data). A link naming data but
-    no layers gets the default hidden sizes framed by that data. Custom data (``inputs``,
-    ``targets``) fills the editable table. When anything was removed the page reruns at once, so
-    the widgets start from the cleaned link (they read a link as it arrived).
+    no layers gets the default hidden sizes framed by that data. Settings this module links itself
+    start from the link (the data set, the custom table). When anything was removed the page reruns
+    at once, so the widgets start from the cleaned link (they read a link as it arrived).
     """
     if st.session_state.get("link_checked"):
         return st.session_state.pop("link_notes", [])
@@ -75,18 +100,18 @@ def check_link() -> list[str]:
     params = st.query_params
     notes, values = [], {}
     for key in [k for k in params if k not in PAGE_PARAMS]:
-        if key not in PARSERS:
-            notes.append(f"The link's '{key[:40]}' is not a setting and was ignored.")
+        if key not in FIELDS:
+            notes.append(f"The link's {echo(key)} is not a setting and was ignored.")
         else:
             try:
-                values[key] = PARSERS[key](key, params.get(key, ""))
+                values[key] = FIELDS[key].parse(params.get(key, ""))
                 continue
             except ConfigError as error:
                 notes.append(f"The link's {error} The default is used instead.")
         del params[key]
     while values:  # settings that are valid alone but not together: drop the one named, and retry
         try:
-            config = Config.from_mapping(values)
+            config = Config.from_mapping(_within_budget(values))
             break
         except ConfigError as error:
             notes.append(f"The link's {error} The default is used instead.")
@@ -96,12 +121,21 @@ def check_link() -> list[str]:
         config = DEFAULTS
     if "data" in values and "layers" not in params and config.layers != DEFAULTS.layers:
         params["layers"] = query_text(list(config.layers))
+    for name in values.keys() & {name for name in WIDGETS if _labelled(FIELDS[name])}:
+        st.session_state[name] = getattr(config, name)
     if config.data == "custom":
         st.session_state.custom_table = table_of(config.dataset)
     if notes or ("layers" in params and "layers" not in values):
         st.session_state.link_notes = notes
         st.rerun()
     return notes
+
+
+def _within_budget(values: dict[str, Any]) -> dict[str, Any]:
+    """A link's values; without ``iterations``, the widget's default for that network (see :func:`_iterations`)."""
+    if "iterations" in values:
+        return values
+    return values | {"iterations": min(FIELDS["iterations"].default, _most_iterations(values))}
 
 
 def init_state() -> None:
@@ -117,44 +151,30 @@ def table_of(data: Dataset) -> pd.DataFrame:
 
 
 def dataset_from_table(table: pd.DataFrame) -> Dataset:
-    """The data set in an edited table; DataError names the first empty or non-numeric cell."""
-    inputs = [c for c in table.columns if str(c).startswith("x")]
-    if not inputs or len(inputs) == len(table.columns):
-        raise DataError("data table: it needs columns x1..xk and y1..ym.")
-    if len(table) == 0:
-        raise DataError("data table: it has no rows; add at least one observation.")
-    values = table.apply(pd.to_numeric, errors="coerce")
-    bad = values.isna() | ~np.isfinite(values.fillna(0.0))
-    if bad.to_numpy().any():
-        row, col = np.argwhere(bad.to_numpy())[0]
-        cell = table.iloc[row, col]
-        shown = "empty" if pd.isna(cell) or str(cell).strip() == "" else f"'{str(cell)[:20]}', not a number"
-        raise DataError(f"data table: row {row + 1}, column {table.columns[col]} is {shown}; enter a number.")
-    array = values.to_numpy(dtype=float)
-    return Dataset(array[:, : len(inputs)], array[:, len(inputs) :])
+    """The data set in an edited table, read like a CSV's rows (``mlp.data.from_rows``); DataError otherwise."""
+    cells = table.astype(object).where(table.notna(), None).to_numpy().tolist()
+    return from_rows([str(c) for c in table.columns], cells, "data table", first_row=1)
 
 
 def _follow_data() -> None:
     """When the data changes, keep the hidden sizes and frame them with the data's sizes."""
     try:
-        sizes = [int(s) for s in str(st.session_state.layers).split(",")]
-        hidden = sizes[1:-1]
-    except ValueError:
-        hidden = list(DEFAULTS.layers[1:-1])
+        hidden = FIELDS["layers"].parse(st.session_state.layers)[1:-1]
+    except ConfigError:
+        hidden = DEFAULTS.layers[1:-1]
     data = _current_dataset()
     if data is not None:
-        st.session_state.layers = ",".join(map(str, [data.n_inputs, *hidden, data.n_outputs]))
+        st.session_state.layers = query_text([data.n_inputs, *hidden, data.n_outputs])
 
 
 def _current_dataset() -> Dataset | None:
     s = st.session_state
-    if s.data == "custom":
-        try:
+    try:
+        if s.data == "custom":
             return dataset_from_table(s.custom_table)
-        except DataError:
-            return None
-    generator = {k: s.get(k, WIDGET_DEFAULTS[k]) for k in ("points", "data_noise", "data_seed")}
-    return DATASETS[s.data](int(generator["points"]), float(generator["data_noise"]), int(generator["data_seed"]))
+        return DATASETS[s.data](*(FIELDS[name].parse(s.get(name, FIELDS[name].default)) for name in GENERATOR))
+    except ConfigError:
+        return None
 
 
 def _new_seed() -> None:
@@ -163,102 +183,139 @@ def _new_seed() -> None:
 
 def apply_config(config: Config) -> None:
     """Set every sidebar widget to ``config`` (in a callback: the next run reads it, and the URL follows)."""
-    values = config.to_mapping()
-    values["layers"] = ",".join(map(str, config.layers))
-    for key in WIDGET_DEFAULTS:
-        st.session_state[key] = values[key]
+    for name in WIDGETS:
+        st.session_state[name] = widget_value(name, config)
     if config.data == "custom":
         st.session_state.custom_table = table_of(config.dataset)
         st.session_state.pop("table_editor", None)
 
 
 def data_section() -> dict[str, Any]:
-    """Data set choice, generator settings, and the custom table with its CSV upload."""
+    """Data set (shown by name, linked by name), generator settings, and the custom table with its upload."""
     st.sidebar.header("Data")
-    names = list(DATA_LABELS)  # the option itself is the URL value, so no format_func
-    name = st.sidebar.selectbox("Data set", names, on_change=_follow_data, **_choice("data", names))
-    st.sidebar.caption(DATA_LABELS[name])
+    name = _widget("data", on_change=_follow_data)
+    _link("data", None if name == DEFAULTS.data else name)
     values: dict[str, Any] = {"data": name}
-    if name in GENERATED:
-        values["points"] = st.sidebar.number_input("Points", 4, MAX_ROWS, step=10, **_bound("points"))
-        values["data_noise"] = st.sidebar.number_input("Noise", 0.0, 1.0, step=0.05, **_bound("data_noise"))
-        values["data_seed"] = st.sidebar.number_input("Data seed", 0, 2**32 - 1, **_bound("data_seed"))
+    if name in DATASETS and DATASETS[name].generated:
+        values |= {key: _widget(key) for key in GENERATOR}
     if name == "custom":
         values.update(custom_data())
-    for key in TABLES:  # the link carries the custom table while it is in use
-        if key in values:
-            st.query_params[key] = query_text(values[key])
-        else:
-            st.query_params.pop(key, None)
+    _link_tables(values)
     return values
+
+
+def _link_tables(values: dict[str, Any]) -> None:
+    """Put the custom tables in the link while they are in use, unless they are too long for one."""
+    texts = {name: _link_text(values[name]) for name in TABLES if name in values}
+    if None in texts.values():
+        st.sidebar.info(TOO_LONG_FOR_A_LINK)
+        texts = {}
+    for name in TABLES:
+        _link(name, texts.get(name))
+
+
+def _link_text(table: list[list[float]]) -> str | None:
+    """A table as link text, or None when it would be longer than a setting's text may be (MAX_TEXT)."""
+    if 2 * len(table) * len(table[0]) - 1 > MAX_TEXT:  # each number takes a character and a separator
+        return None
+    text = query_text(table)
+    return text if len(text) <= MAX_TEXT else None
 
 
 def custom_data() -> dict[str, Any]:
     """The editable table (inputs x1..xk, targets y1..ym) and a CSV upload that replaces it."""
-    upload = st.sidebar.file_uploader("Upload CSV (x1..xk, y1..ym)", type=["csv"], key="csv_upload")
+    upload = st.sidebar.file_uploader(
+        "Upload CSV (x1..xk, y1..ym)", type=["csv"], key="csv_upload", max_upload_size=MAX_FILE_BYTES // 1_000_000
+    )
     if upload is not None and st.session_state.get("csv_loaded") != upload.file_id:
         st.session_state.csv_loaded = upload.file_id
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise DataError(f"CSV: the file is {upload.size / 1e6:.1f} MB; at most 10 MB are allowed.")
-        try:
-            text = upload.getvalue().decode("utf-8")
-        except UnicodeDecodeError:
-            raise DataError("CSV: the file is not UTF-8 text; upload a CSV with columns x1..xk then y1..ym.") from None
+        text = read_upload(upload, "CSV", "upload a CSV with columns x1..xk then y1..ym")
         st.session_state.custom_table = table_of(read_csv(text))
         st.session_state.pop("table_editor", None)
         _follow_data()
+    asked = _undo_long_edits()
     edited = st.sidebar.data_editor(
         st.session_state.custom_table, num_rows="dynamic", key="table_editor", hide_index=True
     )
+    if asked:
+        rule = f"at most {MAX_ROWS:,} are allowed, so the edit was undone"
+        raise DataError("data table", f"{asked:,} rows is too many; {rule}.")
     data = dataset_from_table(edited)
     return {"inputs": data.X.tolist(), "targets": data.Y.tolist()}
 
 
+def _undo_long_edits() -> int:
+    """Drop edits that would give the table more than MAX_ROWS rows; the rows they asked for, or 0.
+
+    This runs before the editor applies the edits: applying 20,000 pasted rows costs tens of seconds
+    of CPU, on every rerun for as long as they stay.
+    """
+    edits = st.session_state.get("table_editor")
+    if not isinstance(edits, dict):
+        return 0
+    rows = len(st.session_state.custom_table) + len(edits.get("added_rows", [])) - len(edits.get("deleted_rows", []))
+    if rows <= MAX_ROWS:
+        return 0
+    del st.session_state["table_editor"]
+    return rows
+
+
 def network_section() -> dict[str, Any]:
     st.sidebar.header("Network")
-    return {
-        "layers": st.sidebar.text_input(
-            "Layer sizes, input first", help="e.g. 2,3,3,2; the first and last follow the data", **_bound("layers")
-        ),
-        "activation": st.sidebar.selectbox(
-            "Hidden activation", list(ACTIVATIONS), **_choice("activation", list(ACTIVATIONS))
-        ),
-        "output_activation": st.sidebar.selectbox(
-            "Output activation", list(ACTIVATIONS), **_choice("output_activation", list(ACTIVATIONS))
-        ),
-        "loss": st.sidebar.selectbox("Cost", list(LOSSES), **_choice("loss", list(LOSSES))),
-    }
+    return {name: _widget(name) for name in _section("Network")}
 
 
 def init_section() -> dict[str, Any]:
     st.sidebar.header("Initialization")
-    method = st.sidebar.selectbox("Method", list(INITIALIZERS), **_choice("init", list(INITIALIZERS)))
+    method = _widget("init")
     values = {
         "init": method,
-        "init_scale": st.sidebar.number_input(SCALE_LABELS[method], step=0.1, format="%g", **_bound("init_scale")),
-        "noise": st.sidebar.number_input(
-            "Noise (std added to every weight)",
-            0.0,
-            step=0.01,
-            format="%g",
-            **_bound("noise"),
-            help="Any noise > 0 makes the neurons different: the symmetry-breaking experiment",
-        ),
+        "init_scale": _widget("init_scale", label=INITIALIZERS[method].scale),
+        "noise": _widget("noise"),
     }
     seed_col, button_col = st.sidebar.columns([3, 2], vertical_alignment="bottom")
-    values["seed"] = seed_col.number_input("Random seed", 0, 2**32 - 1, **_bound("seed"))
+    values["seed"] = _widget("seed", where=seed_col)
     button_col.button("New seed", on_click=_new_seed, help="Draw another seed; nothing else changes")
     return values
 
 
-def training_section() -> dict[str, Any]:
+def training_section(values: dict[str, Any]) -> dict[str, Any]:
+    """Optimizer, learning rate, iterations (bounded by the work budget of ``values``' network) and snapshots."""
     st.sidebar.header("Training")
-    return {
-        "optimizer": st.sidebar.selectbox("Optimizer", list(OPTIMIZERS), **_choice("optimizer", list(OPTIMIZERS))),
-        "lr": st.sidebar.number_input("Learning rate", step=0.1, format="%g", **_bound("lr")),
-        "iterations": st.sidebar.number_input("Iterations", 0, MAX_ITERATIONS, step=500, **_bound("iterations")),
-        "snapshots": st.sidebar.number_input("Snapshots kept", 2, 1000, step=10, **_bound("snapshots")),
-    }
+    out = {"optimizer": _widget("optimizer"), "lr": _widget("lr")}
+    slot = st.sidebar.container()  # the iterations, drawn once every other setting is known
+    out["snapshots"] = _widget("snapshots")
+    out["iterations"] = _iterations(slot, values | out)
+    return out
+
+
+def _iterations(where: Any, values: dict[str, Any]) -> int:
+    """The Iterations widget, its maximum the most the work budget allows for the other settings' run.
+
+    A value over that maximum (the network grew) is lowered to it, and the widget says so; left to
+    itself, Streamlit would put the widget back to its default without a word.
+    """
+    most = _most_iterations(values)
+    current = st.session_state.get("iterations")
+    note = f"At most {most:,} for this network and data (the work budget)."
+    if isinstance(current, int) and current > most:
+        st.session_state.iterations = most
+        note = f"Lowered from {current:,} to {most:,}, the most the work budget allows for this network and data."
+    value = _widget("iterations", where=where, max_value=most, value=min(FIELDS["iterations"].default, most))
+    where.caption(note)
+    return value
+
+
+def _most_iterations(values: dict[str, Any]) -> int:
+    """``mlp.config.most_iterations`` for these settings; the table's bound while they are not valid yet."""
+    try:
+        return most_iterations(Config.from_mapping(values | {"iterations": 0}))
+    except ConfigError:  # the configuration's own error is shown when it is built
+        return FIELDS["iterations"].kind.high
+
+
+def _section(name: str) -> list[str]:
+    return [field.name for field in FIELDS.values() if field.section == name]
 
 
 def sidebar() -> Config:
@@ -274,11 +331,12 @@ def sidebar() -> Config:
     )
     values: dict[str, Any] = {}
     errors: list[Exception] = []
-    for section in (data_section, network_section, init_section, training_section):
+    for section in (data_section, network_section, init_section):
         try:
             values.update(section())
         except DataError as error:
             errors.append(error)
+    values.update(training_section(values))
     if errors:
         raise errors[0]
     return Config.from_mapping(values)
