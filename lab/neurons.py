@@ -113,7 +113,7 @@ def layout(layers: Sequence[int]) -> Layout:
 def kept_snapshots(run: Run) -> np.ndarray:
     """The snapshots the Neurons chart holds: evenly spaced, within scrub's limits and MAX_FORWARD."""
     lay = layout(run.config.layers)
-    planar = run.inputs.shape[1] == 2
+    planar = no_thumbnails(run) is None
     forward = MAX_FORWARD // (lay.resolution**2 * run.config.n_params) if planar else scrub.MAX_FRAMES
     count = len(run.snapshot_iterations)
     return scrub.kept_frames(count, lay.per_frame(planar), max_frames=int(min(scrub.MAX_FRAMES, forward)))
@@ -159,7 +159,7 @@ class NeuronFrames:
     node's bias at frame 3.
 
     - ``nodes``: layer, neuron, name, x, y, b0 .. (bias, NaN for inputs), c0 .. (clone group name or "");
-    - ``edges``: layer (the l of W^l), source, target, x, y, x2, y2, w0 .. (weight);
+    - ``edges``: layer (the l of W^l), row, col (the entry of W^l), source, target, x, y, x2, y2, w0 .. (weight);
     - ``notes``: x, y, text: column heads, "… k more" and left-out layers;
     - ``cells``: layer, neuron, x, y (a cell's centre), v0 ..: ``a^l_j`` over the input plane (None without
       2-D inputs); ``boxes``: layer, neuron, name, x, y, x2, y2, c0 ..: each thumbnail's outline;
@@ -233,7 +233,7 @@ def _nodes(run: Run, lay: Layout, snapshots: Sequence[int], names: list[list[lis
 
 
 def _edges(run: Run, lay: Layout, snapshots: Sequence[int]) -> pd.DataFrame:
-    """layer, source, target, x, y, x2, y2, w0 .. (the weight per frame) of each drawn edge.
+    """layer, row, col, source, target, x, y, x2, y2, w0 ..: each drawn edge, its weight W^l[row, col] per frame.
 
     Between two drawn layers, the MAX_EDGES edges whose |w| is largest at some kept snapshot.
     """
@@ -249,11 +249,12 @@ def _edges(run: Run, lay: Layout, snapshots: Sequence[int]) -> pd.DataFrame:
         start = np.array([xy[(l, a)] for a in range(n_in)])[i]
         end = np.array([xy[(l + 1, b)] for b in range(n_out)])[j]
         parts.append(pd.DataFrame({
-            "layer": l, "source": [neuron_name(l, a) for a in i], "target": [neuron_name(l + 1, b) for b in j],
+            "layer": l, "row": 1 + i, "col": j,
+            "source": [neuron_name(l, a) for a in i], "target": [neuron_name(l + 1, b) for b in j],
             "x": start[:, 0] + RADIUS, "y": start[:, 1], "x2": end[:, 0] - RADIUS, "y2": end[:, 1],
             **scrub.per_frame(W[:, kept], "w"),
         }))
-    columns = ["layer", "source", "target", "x", "y", "x2", "y2"]
+    columns = ["layer", "row", "col", "source", "target", "x", "y", "x2", "y2"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
@@ -361,6 +362,15 @@ def _boxes(lay: Layout, names: list[list[list[str]]]) -> pd.DataFrame:
     })
 
 
+def no_thumbnails(run: Run) -> str | None:
+    """Why the run's neurons cannot be drawn over the input plane (None when they can)."""
+    n = run.inputs.shape[1]
+    if n == 2:
+        return None
+    return (f"No thumbnails: they draw each neuron's output over the plane of two inputs, and this data has {n} "
+            f"input column{'s' if n != 1 else ''}.")
+
+
 def neuron_frames(run: Run, snapshots: Sequence[int], groups: Sequence[Sequence[np.ndarray]]) -> NeuronFrames:
     """Everything the Neurons chart draws, at ``snapshots`` (from :func:`kept_snapshots`).
 
@@ -371,18 +381,12 @@ def neuron_frames(run: Run, snapshots: Sequence[int], groups: Sequence[Sequence[
     names = [[clone_names(labels, h + 1) for h, labels in enumerate(per_layer)] for per_layer in groups]
     iterations = [int(run.snapshot_iterations[s]) for s in snapshots]
     costs = [float(run.loss_history[i]) if i < len(run.loss_history) else float("nan") for i in iterations]
-    planar = run.inputs.shape[1] == 2
     cells = boxes = points = grid_notes = None
-    domain, reason = (0.0, 1.0), None
-    if planar:
+    domain, reason = (0.0, 1.0), no_thumbnails(run)
+    if reason is None:
         cells, points = _thumbnails(run, lay, snapshots)
         boxes, grid_notes = _boxes(lay, names), _grid_notes(lay)
         domain = _activation_domain(run, cells.filter(regex=r"^v\d+$").to_numpy())
-    else:
-        reason = (
-            f"No thumbnails: they draw each neuron over the plane of two inputs, and this data has "
-            f"{run.inputs.shape[1]} input column{'s' if run.inputs.shape[1] != 1 else ''}."
-        )
     return NeuronFrames(
         iterations, costs, lay, _nodes(run, lay, snapshots, names), _edges(run, lay, snapshots), _graph_notes(lay),
         cells, boxes, points, grid_notes, domain, reason,

@@ -50,8 +50,6 @@ def neurons(run: Run) -> None:
     st.vega_lite_chart(spec, width="content")
     st.caption(scrub.holding_sentence(len(snapshots), len(run.snapshot_iterations)) +
                " Move the snapshot slider under the chart, or tick play.")
-    if run.inputs.shape[1] != 2:
-        st.info(
-            f"No neuron thumbnails: they draw each neuron's output over the plane of two inputs, and this data has "
-            f"{run.inputs.shape[1]} input columns."
-        )
+    reason = views.no_thumbnails(run)
+    if reason:
+        st.info(reason)
