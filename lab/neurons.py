@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 import mlp
-from lab import frames, scrub
+from lab import charts, frames, scrub
 from lab.charts import DIVERGING, MISSING, SEQUENTIAL
 from mlp import Run
 
@@ -457,7 +457,7 @@ def _graph(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
     has_clones = any(_clone_names(f))
     ring = {"size": np.pi * (RADIUS + 3.5) ** 2, "filled": False, "opacity": 1, "strokeWidth": 5, "tooltip": False}
     rings = nodes.mark_circle(**ring).encode(
-        x=_px("x"), y=_px("y", alt.Y), **_ring(clones, _clone_legend(clones) if has_clones else None),
+        x=_px("x"), y=_px("y", alt.Y), **_ring(clones, _clone_legend(clones.domain) if has_clones else None),
     )
     discs = nodes.mark_circle(size=np.pi * RADIUS**2, opacity=1, stroke="#444", strokeWidth=1).encode(
         x=_px("x"), y=_px("y", alt.Y),
@@ -481,10 +481,10 @@ def _graph(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
     return alt.layer(edges, rings, discs, names, notes, clock).properties(width=width, height=height)
 
 
-def _clone_legend(clones: alt.Scale) -> alt.Legend:
-    """The clone groups' colours (not the outline of neurons without clones)."""
+def _clone_legend(names: Sequence[str]) -> alt.Legend:
+    """The colours of the clone groups ``names`` (not the outline of neurons without clones)."""
     return alt.Legend(title="clones of each other", orient="right", symbolType="circle", symbolFillColor="white",
-                      symbolStrokeWidth=3, labelLimit=260, values=[n for n in clones.domain if n])
+                      symbolStrokeWidth=3, labelLimit=260, values=list(dict.fromkeys(n for n in names if n)))
 
 
 def _grid(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
@@ -620,3 +620,31 @@ def update_frames(run: Run, snapshot: int, groups: Sequence[np.ndarray]) -> Upda
             from_clones=from_clones[df["row"]], to_clones=to_clones[df["col"]],
         ))
     return Update(iteration, c.optimizer, c.lr, _update_rule(run, iteration), out)
+
+
+def update_chart(update: Update, layer: int) -> alt.HConcatChart:
+    """W^l, the step and the new W^l of one Update side by side; each clone group's columns ringed in its colour.
+
+    Clones' columns are equal in all three: the learner sees the step keep them equal.
+    """
+    df = update.frames[layer]
+    step = "- lr dC/dW" if update.optimizer == "gd" else "step taken"
+    parts = [("weight", f"W^{layer}"), ("step", f"{step}^{layer}"), ("new", f"new W^{layer}")]
+    clones = _clone_scale([n for frame in update.frames for n in frame["to_clones"]])  # the Neurons view's colours
+    has_clones = bool((df["to_clones"] != "").any())
+    columns = df.loc[df["to_clones"] != "", ["col", "to_label", "to_clones"]].drop_duplicates("col")
+    maps = []
+    for i, (value, title) in enumerate(parts):
+        heatmap = charts.heatmap(df.rename(columns={value: "value"})[["row", "col", "from_label", "to_label", "value"]],
+                                 title)
+        if has_clones:  # a band over each clone's column, as tall as the matrix
+            legend = _clone_legend(columns["to_clones"]) if i == len(parts) - 1 else None
+            band = alt.Chart(columns.rename(columns={"to_clones": "clones"})).mark_rect(
+                filled=False, strokeWidth=3, opacity=1, tooltip=False
+            ).encode(
+                x=alt.X("to_label:N", sort=alt.EncodingSortField("col", op="min"), title=None),
+                stroke=alt.Stroke("clones:N", scale=clones, legend=legend),
+            )
+            heatmap = alt.layer(heatmap, band)
+        maps.append(heatmap)
+    return alt.hconcat(*maps).resolve_scale(color="independent", stroke="independent")

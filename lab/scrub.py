@@ -137,6 +137,13 @@ def holding_sentence(kept: int, snapshots: int) -> str:
 # Heatmaps of W^l and dC/dW^l over the frames (for the Weights tab).
 
 
+# 3 significant digits, the shorter of decimal and exponent form (0.599, -1.25e-4), as the lab writes values
+SHORT = (
+    "length(format(datum.value, '.3~g')) <= length(format(datum.value, '.2~e')) "
+    "? format(datum.value, '.3~g') : format(datum.value, '.2~e')"
+)
+
+
 def _largest(frames: Sequence[pd.DataFrame]) -> list[float]:
     """Per frame, the largest finite |value| (1 when there is none, so the colour scale keeps a width)."""
     out = []
@@ -173,14 +180,14 @@ def _heatmap(frames: Sequence[pd.DataFrame], title: str, name: str) -> alt.Layer
     color = alt.Color(
         "value:Q",
         scale=alt.Scale(scheme=DIVERGING, domain=alt.ExprRef(f"[-{d}, {d}]"), domainMid=0),
-        legend=alt.Legend(title=None, gradientLength=120, format=".3~g"),
+        legend=alt.Legend(title=None, gradientLength=120, labelExpr=SHORT),  # written as the cells are
     )
     layers = [base.mark_rect().encode(color=alt.condition("isFinite(datum.value)", color, alt.value(MISSING)))]
     if rows * cols <= MAX_VALUE_CELLS:
         dark = f"abs(datum.value) > {DARK_DIVERGING} * {d}"
         layers.append(
             base.mark_text(fontSize=10)
-            .transform_calculate(label="format(datum.value, '.3~g')")
+            .transform_calculate(label=SHORT)
             .encode(text="label:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
         )
     return alt.layer(*layers).properties(width=alt.Step(width), height=alt.Step(height), title=title)

@@ -358,3 +358,31 @@ def test_wide_refuses_frames_of_different_matrices():
     a, b = frames.matrix_frame(np.zeros((2, 2)), 0), frames.matrix_frame(np.zeros((3, 2)), 0)
     with pytest.raises(ValueError, match="do not share"):
         scrub.wide([a, b], ["row", "col"], "value")
+
+
+def test_update_chart_rings_each_clone_column_in_the_neurons_views_colour(default_run, question):
+    update = neurons.update_frames(default_run, 0, clone_groups(default_run.weights[0]))
+    graph = neurons.neurons_chart(question).to_dict()
+    ring_colour = dict(zip(*(_ring_scales(graph)[0][k] for k in ("domain", "range"))))
+    for l, group in ((0, "a¹₀ = a¹₁ = a¹₂"), (1, "a²₀ = a²₁ = a²₂")):
+        spec = neurons.update_chart(update, l).to_dict()  # validates
+        assert [m["layer"][0]["title"] for m in spec["hconcat"]] == [f"W^{l}", f"- lr dC/dW^{l}", f"new W^{l}"]
+        bands = [m["layer"][1] for m in spec["hconcat"]]
+        assert all(pd.DataFrame(spec["datasets"][b["data"]["name"]])["clones"].eq(group).all() for b in bands)
+        assert all(len(spec["datasets"][b["data"]["name"]]) == 3 for b in bands)  # the three clone columns
+        scale = bands[0]["encoding"]["stroke"]["scale"]
+        assert dict(zip(scale["domain"], scale["range"]))[group] == ring_colour[group]
+        assert bands[-1]["encoding"]["stroke"]["legend"]["values"] == [group]
+    output = neurons.update_chart(update, 2).to_dict()  # W^2's columns go to the outputs: no clones, no bands
+    assert all("mark" in part for m in output["hconcat"] for part in m["layer"])  # the heatmaps alone
+    assert not any(v["mark"].get("filled") is False for v in views(output))
+
+
+def test_scrub_heatmap_labels_are_the_shorter_form():
+    """Cells and legend are written by one Vega expression (tests/test_scrub.py reads what it writes in a browser)."""
+    assert "'.3~g'" in scrub.SHORT and "'.2~e'" in scrub.SHORT
+    spec = scrub.scrub_heatmaps([("W", [frames.matrix_frame(np.array([[0.599, -0.000125]]), 0)] * 2)], [0, 1]).to_dict()
+    text = next(v for v in views(spec) if v["mark"]["type"] == "text")
+    assert text["transform"][-1] == {"calculate": scrub.SHORT, "as": "label"}
+    legend = next(v for v in views(spec) if v["mark"]["type"] == "rect")["encoding"]["color"]["condition"]["legend"]
+    assert legend["labelExpr"] == scrub.SHORT
