@@ -36,6 +36,7 @@ from mlp.train import snapshot_schedule
 
 MAX_FRAMES = 100  # snapshots a chart holds at most
 MAX_VALUES = 200_000  # rows x frames a chart holds at most (about 1.6 MB as float64)
+MAX_CELLS = 2_000  # heatmap cells a frame redraws at most (each costs microseconds of Vega's interpreter)
 LOOP_SECONDS = 6.0  # play runs through all frames in about this long
 FRAME_MS = (60, 400)  # bounds of the time a frame stays on screen while playing, ms
 FRAME, PLAY, ITERATIONS = "frame", "play", "iterations"  # parameter names
@@ -200,8 +201,12 @@ def scrub_heatmaps(
 
     For the Weights tab: ``[("W^0", [matrix_frame(run.weights[s][0], 0) for s in kept]), ("dC/dW^0", ...), ...]``
     with ``iterations`` the kept snapshots' iterations (``kept_frames`` picks them). Pass the spec through
-    :func:`playable` for the play checkbox to run.
+    :func:`playable` for the play checkbox to run. Matrices of more than MAX_CELLS cells in all are refused
+    (ValueError): a frame would take too long to draw; the tab keeps its server-side slider for them.
     """
+    cells = sum(len(frames[0]) for _, frames in matrices)
+    if cells > MAX_CELLS:
+        raise ValueError(f"{cells:,} cells are more than the {MAX_CELLS:,} a frame may redraw; keep the slider")
     maps = [_heatmap(frames, title, f"largest_{i}") for i, (title, frames) in enumerate(matrices)]
     largest = [alt.param(name=f"largest_{i}", value=_largest(frames)) for i, (_, frames) in enumerate(matrices)]
     rows = [alt.hconcat(*maps[i : i + columns]) for i in range(0, len(maps), columns)]

@@ -1,14 +1,19 @@
 """lab.neurons and lab.scrub: frames checked against the engine and numpy, specs read back with ``to_dict()``."""
 
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import mlp
 from lab import charts, frames, neurons, scrub
 from ui.neurons import clone_groups
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(run: mlp.Run) -> neurons.NeuronFrames:
@@ -386,3 +391,44 @@ def test_scrub_heatmap_labels_are_the_shorter_form():
     assert text["transform"][-1] == {"calculate": scrub.SHORT, "as": "label"}
     legend = next(v for v in views(spec) if v["mark"]["type"] == "rect")["encoding"]["color"]["condition"]["legend"]
     assert legend["labelExpr"] == scrub.SHORT
+
+
+def test_scrub_heatmaps_refuse_more_cells_than_a_frame_may_redraw():
+    big = frames.matrix_frame(np.zeros((1 + 64, 64)), 1)
+    with pytest.raises(ValueError, match="more than the 2,000 a frame may redraw"):
+        scrub.scrub_heatmaps([("W^1", [big, big])], [0, 1])
+
+
+# The tab, headless.
+
+APP = str(ROOT / "dashboard.py")
+
+
+def neurons_tab(**settings) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    for name, value in settings.items():
+        at.session_state[name] = value
+    at.session_state["tab"] = "Neurons"
+    return at.run()
+
+
+def test_neurons_tab_says_what_the_chart_holds(default_run):
+    at = neurons_tab()
+    assert not at.exception and not at.error
+    captions = [c.value for c in at.caption]
+    assert scrub.holding_sentence(100, 200) + " Move the snapshot slider under the chart, or tick play." in captions
+    assert scrub.holding_sentence(100, 200).startswith("The chart holds 100 of the run's 200 snapshots, evenly spaced")
+    assert len(neurons.kept_snapshots(default_run)) == 100 and len(default_run.snapshot_iterations) == 200
+    assert not [i for i in at.info if "thumbnails" in i.value]
+    (chart,) = at.get("vega_lite_chart")
+    frame = next(p for p in json.loads(chart.proto.spec)["params"] if p["name"] == scrub.FRAME)
+    assert frame["on"][0]["events"]["type"] == "timer"  # play runs in the page
+
+
+def test_neurons_tab_says_why_there_are_no_thumbnails():
+    table = pd.DataFrame({"x1": [0.0, 1.0], "x2": [0.0, 0.0], "x3": [1.0, 0.0], "y1": [1.0, 0.0]})
+    at = neurons_tab(data="custom", custom_table=table, layers="3,4,1")
+    assert not at.exception and not at.error
+    run = mlp.train(mlp.Config(data="custom", inputs=((0, 0, 1), (1, 0, 0)), targets=((1,), (0,)), layers=(3, 4, 1)))
+    assert [i.value for i in at.info if "thumbnails" in i.value] == [neurons.no_thumbnails(run)]
+    assert len(at.get("vega_lite_chart")) == 1  # the graph is still drawn

@@ -47,18 +47,19 @@ PAINTS = """
 """
 
 # Move the range input to each value as a drag does (input events), and time each frame: from the event to
-# the last canvas paint it causes, read once the page has been quiet for `settle` ms.
+# the chart's last change it causes (the end of a canvas paint, or an SVG mutation seen by the harness's
+# observer), read once the page has been quiet for `settle` ms. null: nothing was drawn.
 SCRUB = """
 async ({values, settle}) => {
   const range = document.querySelector('[data-testid="stVegaLiteChart"] input[type="range"]');
   const out = [];
   for (const value of values) {
-    const paints = window.__paints.count;
     const start = performance.now();
     range.value = String(value);
     range.dispatchEvent(new Event('input', {bubbles: true}));
     await new Promise((done) => setTimeout(done, settle));
-    out.push(window.__paints.count > paints ? window.__paints.last - start : null);
+    const drawn = Math.max(window.__paints.last, window.__lab.lastChart);
+    out.push(drawn > start ? drawn - start : null);
   }
   return out;
 }
@@ -80,17 +81,17 @@ def chromium():
 class Neurons:
     """The Neurons tab of one run, opened from a link in a new session, with the frames it sends counted."""
 
-    def __init__(self, chromium, url: str, query: str):
+    def __init__(self, chromium, url: str, query: str, tab: str | None = "Neurons"):
         self.sent: list = []
         self.context = chromium.new_context(viewport=harness.VIEWPORT)
         self.context.add_init_script(harness.OBSERVER)
         self.context.add_init_script(PAINTS)
         self.page = self.context.new_page()
         self.page.on("websocket", lambda ws: ws.on("framesent", lambda frame: self.sent.append(frame)))
-        self.page.goto(f"{url}/?{query}{'&' if query else ''}tab=Neurons")
+        self.page.goto(f"{url}/?{query}{'&' if query and tab else ''}{f'tab={tab}' if tab else ''}")
         harness.wait_for_idle(self.page, timeout=120, charts=1)
-        tab = self.page.get_by_role("tab", name="Neurons", exact=True)
-        assert tab.get_attribute("aria-selected") == "true"
+        if tab:
+            assert self.page.get_by_role("tab", name=tab, exact=True).get_attribute("aria-selected") == "true"
         self.range = self.page.locator('[data-testid="stVegaLiteChart"] input[type="range"]')
         assert self.range.count() == 1
 
@@ -102,6 +103,34 @@ class Neurons:
 
     def close(self) -> None:
         self.context.close()
+
+
+# The Weights tab's heatmaps, not wired into the dashboard yet: a one-chart app drawing them for the question's run.
+HEATMAPS_APP = """
+import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+import mlp
+from lab import charts, frames, scrub
+
+run = mlp.train(mlp.Config())
+kept = scrub.kept_frames(len(run.snapshot_iterations), 2 * 21)
+matrices = [pair for l in range(3) for pair in (
+    (f"W^{{l}}", [frames.matrix_frame(run.weights[s][l], l) for s in kept]),
+    (f"dC/dW^{{l}}", [frames.matrix_frame(run.gradients[s][l], l) for s in kept]))]
+chart = scrub.scrub_heatmaps(matrices, [int(run.snapshot_iterations[s]) for s in kept])
+st.vega_lite_chart(scrub.playable(charts.spec(chart)), width="content")
+"""
+
+
+@pytest.fixture(scope="module")
+def heatmaps(chromium, tmp_path_factory):
+    root = tmp_path_factory.mktemp("heatmaps")
+    (root / "dashboard.py").write_text(HEATMAPS_APP.format(root=str(harness.ROOT)))
+    with harness.serve(root=root) as url:
+        view = Neurons(chromium, url, "", tab=None)
+        yield view
+        view.close()
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +205,23 @@ def test_screenshot_of_the_neurons_view(server, chromium, name):
         assert path.stat().st_size > 10_000
     finally:
         view.close()
+
+
+def test_heatmaps_scrub_without_the_server_and_write_3_digit_values(heatmaps, capsys):
+    page = heatmaps.page
+    cells = "[data-testid='stVegaLiteChart'] svg .mark-text.role-mark text"  # the cells' text, not the legends'
+    before, last = len(heatmaps.sent), page.locator(cells).all_text_contents()
+    times = heatmaps.scrub([0], settle_ms=300)
+    first = [t.replace("\u2212", "-") for t in page.locator(cells).all_text_contents()]
+    assert len(heatmaps.sent) == before
+    assert first != last
+    # iteration 0 of the question's run: W^0 all ones, dC/dW^0 = 7.69e-4 (bias row), 3.94e-4, 2.63e-4, written
+    # as charts.heatmap writes them: 3 digits, the shorter of decimal and exponent form
+    assert first.count("1") == 9 + 12 + 8
+    assert [first.count(t) for t in ("7.69e-4", "3.94e-4", "2.63e-4")] == [3, 3, 3]
+    assert max(map(len, first)) <= len("-1.23e-4")
+    legends = page.locator("[data-testid='stVegaLiteChart'] svg .role-legend-label text").all_text_contents()
+    assert any("e-4" in t for t in legends)  # the gradients' legend in the cells' form
+    assert times[0] is not None and times[0] < FRAME_MS or os.getloadavg()[0] / (os.cpu_count() or 1) > 1.5
+    with capsys.disabled():
+        print(f"\nheatmaps (SVG): frame 0 drawn {times[0]:.1f} ms after the input event")
