@@ -30,7 +30,7 @@ from mlp import Run
 
 MAX_NODES = 8  # neurons drawn per layer; a wider layer shows its first MAX_NODES and "… k more"
 MAX_LAYERS = 8  # columns of the graph; a deeper network shows its first and last layers around "k more layers"
-MAX_EDGES = 32  # edges drawn between two layers at one snapshot: the largest |w|
+MAX_EDGES = 32  # edges drawn between two layers: the largest |w| at some kept snapshot
 RESOLUTION = (6, 10)  # cells along each side of a thumbnail: 10 as Playground's, fewer for many thumbnails
 MAX_CELLS = 1200  # thumbnail cells redrawn per frame, which most of a frame's time goes to
 THUMB = 64  # px: side of a thumbnail
@@ -94,7 +94,8 @@ class Layout:
         return int(np.clip(np.sqrt(MAX_CELLS / max(self.thumbnails, 1)), low, high))
 
     def per_frame(self, thumbnails: bool) -> int:
-        """Rows one snapshot adds to the chart: nodes, edges, thumbnail cells and outlines."""
+        """Values one snapshot adds to the chart: a bias per node, a weight per edge, a value per thumbnail cell,
+        a clone group per thumbnail."""
         nodes = sum(self.shown(l) for l in self.drawn)
         edges = sum(min(MAX_EDGES, self.shown(l) * self.shown(l + 1)) for l in self.pairs)
         return nodes + edges + (self.thumbnails * (self.resolution**2 + 1) if thumbnails else 0)
@@ -128,17 +129,16 @@ def clone_names(labels: np.ndarray, l: int) -> list[str]:
     ``labels``: one int per neuron, equal for clones (``mlp.clone_groups``).
     """
     labels = np.asarray(labels)
-    names = []
-    for label in labels:
-        members = np.flatnonzero(labels == label)
+    names = {}
+    for label in np.unique(labels):
+        members = [neuron_name(l, int(i)) for i in np.flatnonzero(labels == label)]
         if len(members) < 2:
-            names.append("")
+            names[label] = ""
         elif len(members) <= 3:
-            names.append(" = ".join(neuron_name(l, int(i)) for i in members))
+            names[label] = " = ".join(members)
         else:
-            names.append(f"{neuron_name(l, int(members[0]))} = {neuron_name(l, int(members[1]))} = … "
-                         f"({len(members)} neurons)")
-    return names
+            names[label] = f"{members[0]} = {members[1]} = … ({len(members)} neurons)"
+    return [names[label] for label in labels]
 
 
 def _clone_scale(names: Sequence[str]) -> alt.Scale:
@@ -163,7 +163,8 @@ class NeuronFrames:
     - ``notes``: x, y, text: column heads, "… k more" and left-out layers;
     - ``cells``: layer, neuron, x, y (a cell's centre), v0 ..: ``a^l_j`` over the input plane (None without
       2-D inputs); ``boxes``: layer, neuron, name, x, y, x2, y2, c0 ..: each thumbnail's outline;
-      ``points``: x, y, target (NaN on hidden neurons): the data on each thumbnail;
+      ``points``: x, y, target (NaN on hidden neurons): the data on thumbnails; ``grid_notes``: x, y, text,
+      align: row labels, neuron names and "… k more"; ``activation_domain``: the thumbnails' colour range;
     - ``reason``: why there are no thumbnails (None when there are).
     """
 
@@ -242,9 +243,8 @@ def _edges(run: Run, lay: Layout, snapshots: Sequence[int]) -> pd.DataFrame:
         n_in, n_out = lay.shown(l), lay.shown(l + 1)
         # (K, n_in * n_out): W^l[1 + i, j] goes from a^l_i to a^{l+1}_j
         W = np.stack([run.weights[s][l][1 : 1 + n_in, :n_out] for s in snapshots]).reshape(len(snapshots), -1)
-        with np.errstate(invalid="ignore"):
-            strongest = np.nanmax(np.abs(W), axis=0)
-        kept = np.sort(np.argsort(-np.nan_to_num(strongest, nan=-1.0), kind="stable")[:MAX_EDGES])
+        strongest = np.max(np.where(np.isfinite(W), np.abs(W), -1.0), axis=0)  # non-finite weights rank last
+        kept = np.sort(np.argsort(-strongest, kind="stable")[:MAX_EDGES])
         i, j = np.unravel_index(kept, (n_in, n_out))
         start = np.array([xy[(l, a)] for a in range(n_in)])[i]
         end = np.array([xy[(l + 1, b)] for b in range(n_out)])[j]
@@ -341,7 +341,7 @@ def _thumbnails(run: Run, lay: Layout, snapshots: Sequence[int]) -> tuple[pd.Dat
     span = np.array([x1[-1] - x1[0], x2[-1] - x2[0]])
     across = size / 2 + (X - [x1[0], x2[0]]) / np.where(span > 0, span, 1) * (THUMB - size)
     L, few = len(lay.layers) - 1, len(run.inputs) <= FEW_POINTS
-    points = [  # coloured by their target on the outputs; hollow on hidden neurons, and only when they are few
+    points = [  # on the outputs, coloured by their target; on hidden neurons (white dots) only when they are few
         pd.DataFrame({"x": left + across[:, 0], "y": top + THUMB - across[:, 1],
                       "target": Y[:, j] if l == L else np.nan})
         for (l, j), (left, top) in corners.items()
@@ -419,7 +419,7 @@ def _largest(values: np.ndarray) -> float:
     return float(v[np.isfinite(v)].max(initial=0.0)) or 1.0
 
 
-def _clone_names(f: NeuronFrames) -> list[str]:
+def _shown_groups(f: NeuronFrames) -> list[str]:
     """Every clone group name shown at some frame, in order of first appearance."""
     columns = [_frame_columns(f.nodes, "c")] + ([_frame_columns(f.boxes, "c")] if f.boxes is not None else [])
     return [n for c in columns for n in c.T.ravel()]
@@ -454,7 +454,7 @@ def _graph(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
         )
     )
     nodes = alt.Chart(f.nodes).transform_calculate(**scrub.current("bias", "b"), **scrub.current("clones", "c"))
-    has_clones = any(_clone_names(f))
+    has_clones = any(_shown_groups(f))
     ring = {"size": np.pi * (RADIUS + 3.5) ** 2, "filled": False, "opacity": 1, "strokeWidth": 5, "tooltip": False}
     rings = nodes.mark_circle(**ring).encode(
         x=_px("x"), y=_px("y", alt.Y), **_ring(clones, _clone_legend(clones.domain) if has_clones else None),
@@ -531,7 +531,7 @@ def _grid(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
 
 def neurons_chart(f: NeuronFrames) -> alt.VConcatChart:
     """The graph over the thumbnails (when the inputs are 2-D), one snapshot range input and play for both."""
-    clones = _clone_scale(_clone_names(f))
+    clones = _clone_scale(_shown_groups(f))
     views = [_graph(f, clones)] + ([_grid(f, clones)] if f.cells is not None else [])
     # One constructor call: Altair's add_params and resolve_scale copy every sub-chart (a third of a second here).
     return alt.VConcatChart(
@@ -553,7 +553,7 @@ class Update:
     """One step from the weights of a snapshot: per W^l a frame, and the rule in words.
 
     ``frames[l]``: row, col, from_label, to_label, weight (W^l), gradient (dC/dW^l), step (what the
-    optimizer adds: ``-lr dC/dW^l`` for gd), new (``W^l + step``), from_clones and to_clones (the clone
+    optimizer adds: ``-lr dC/dW^l`` for gd), new (the weights after it), from_clones and to_clones (the clone
     group of neuron ``i`` of layer ``l`` on row ``i + 1``, of neuron ``j`` of layer ``l + 1`` in column
     ``j``; "" when alone, for the bias row and for inputs and outputs). Columns with the same non-empty
     ``to_clones`` are equal in weight, gradient, step and new.
