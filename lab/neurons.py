@@ -43,7 +43,8 @@ INPUT_FILL = "#f2f2f2"
 ALONE = "#505050"  # outline of a neuron that has no clone
 # Outlines of clone groups: no orange or blue, which the edges use.
 CLONE_COLOURS = ["#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
-COLUMN, ROW, RADIUS = 140, 52, 14  # px: graph column and row steps, node radius
+COLUMN, ROW, RADIUS = 140, 52, 14  # px: graph column and row steps (at most), node radius
+GRAPH_WIDTH = 760  # px: widest the graph gets (its legends aside); many layers get narrower columns
 TOP, LEFT = 66, 40  # px: graph margins (iteration line and column heads above)
 GAP_X, GAP_Y, LABEL_WIDTH = 14, 26, 90  # px: thumbnail gaps and the row labels' width
 
@@ -182,9 +183,11 @@ class NeuronFrames:
     reason: str | None
 
 
-def _columns(lay: Layout) -> dict[int, int]:
-    """Graph column of each drawn layer (the gap takes one column)."""
-    return {l: i + (1 if lay.gap is not None and i >= lay.gap else 0) for i, l in enumerate(lay.drawn)}
+def _columns(lay: Layout) -> dict[int, float]:
+    """x of each drawn layer's column (the gap takes one column), within GRAPH_WIDTH."""
+    count = len(lay.drawn) + (lay.gap is not None)
+    step = min(COLUMN, (GRAPH_WIDTH - 2 * LEFT) / max(count - 1, 1))
+    return {l: LEFT + step * (i + (lay.gap is not None and i >= lay.gap)) for i, l in enumerate(lay.drawn)}
 
 
 def _slots(lay: Layout, l: int) -> int:
@@ -196,10 +199,10 @@ def _node_xy(lay: Layout) -> dict[tuple[int, int], tuple[float, float]]:
     """Centre of each drawn node ``(l, j)``; every column centred on the tallest."""
     tallest = max(_slots(lay, l) for l in lay.drawn)
     out = {}
-    for l, c in _columns(lay).items():
+    for l, x in _columns(lay).items():
         top = TOP + (tallest - _slots(lay, l)) * ROW / 2 + ROW / 2
         for j in range(lay.shown(l)):
-            out[(l, j)] = (LEFT + c * COLUMN, top + j * ROW)
+            out[(l, j)] = (x, top + j * ROW)
     return out
 
 
@@ -207,16 +210,22 @@ def _graph_notes(lay: Layout) -> pd.DataFrame:
     """Column heads, "… k more" under wide layers and the left-out layers' count in the gap column."""
     xy, columns, L = _node_xy(lay), _columns(lay), len(lay.layers) - 1
     rows = []
-    for l, c in columns.items():
+    for l, x in columns.items():
         head = "input " + neuron_name(0) if l == 0 else "output " + neuron_name(l) if l == L else neuron_name(l)
-        rows.append((LEFT + c * COLUMN, TOP - 14, head))
+        rows.append((x, TOP - 14, head))
         if lay.left_out(l):
             x, y = xy[(l, lay.shown(l) - 1)]
             rows.append((x, y + ROW, f"… {lay.left_out(l)} more"))
+    tallest = max(_slots(lay, l) for l in lay.drawn)
+    for l in lay.pairs:  # edges thinned to the largest |w|: say how many of how many
+        if lay.shown(l) * lay.shown(l + 1) > MAX_EDGES:
+            total = lay.layers[l] * lay.layers[l + 1]
+            rows.append(((columns[l] + columns[l + 1]) / 2, TOP + tallest * ROW + 14,
+                         f"{MAX_EDGES} largest |w| of {total:,}"))
     if lay.gap is not None:
         hidden = lay.drawn[lay.gap] - lay.drawn[lay.gap - 1] - 1
-        tallest = max(_slots(lay, l) for l in lay.drawn)
-        rows.append((LEFT + lay.gap * COLUMN, TOP + tallest * ROW / 2, f"⋯ {hidden} more layers ⋯"))
+        gap = (columns[lay.drawn[lay.gap - 1]] + columns[lay.drawn[lay.gap]]) / 2
+        rows.append((gap, TOP + tallest * ROW / 2, f"⋯ {hidden} more layers ⋯"))
     return pd.DataFrame(rows, columns=["x", "y", "text"])
 
 
@@ -476,8 +485,8 @@ def _graph(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
         align="left", fontSize=14, fontWeight="bold", x=0, y=12, text=alt.ExprRef(scrub.iteration_text(True)),
         tooltip=False,
     )
-    height = TOP + max(_slots(f.layout, l) for l in f.layout.drawn) * ROW
-    width = LEFT + max(_columns(f.layout).values()) * COLUMN + LEFT
+    height = TOP + max(_slots(f.layout, l) for l in f.layout.drawn) * ROW + 24  # + the edges' notes
+    width = max(_columns(f.layout).values()) + LEFT
     return alt.layer(edges, rings, discs, names, notes, clock).properties(width=width, height=height)
 
 

@@ -261,8 +261,13 @@ def test_wide_and_deep_networks_stay_within_the_caps(layers):
     assert len(f.cells) <= neurons.MAX_CELLS * 1.25  # the resolution is a whole number of cells
     assert len(f.iterations) * lay.per_frame(True) <= scrub.MAX_VALUES
     assert data_rows(spec) < 5_000
-    texts = " ".join(f.notes["text"]) + " " + " ".join(f.grid_notes["text"])
-    assert "more" in texts
+    texts = list(f.notes["text"]) + list(f.grid_notes["text"])
+    if layers[1] == 256:
+        assert texts.count("… 248 more") == 2 + 2  # under both hidden columns and beside both thumbnail rows
+        assert "32 largest |w| of 65,536" in texts  # W^1: 256 x 256 weights
+        assert "32 largest |w| of 512" not in texts  # W^0: 2 x 8 drawn, all of them
+    else:
+        assert "⋯ 25 more layers ⋯" in texts and "⋯ 25 more layers" in texts  # graph, thumbnails
 
 
 # The update of one step, with clones marked.
@@ -432,3 +437,11 @@ def test_neurons_tab_says_why_there_are_no_thumbnails():
     run = mlp.train(mlp.Config(data="custom", inputs=((0, 0, 1), (1, 0, 0)), targets=((1,), (0,)), layers=(3, 4, 1)))
     assert [i.value for i in at.info if "thumbnails" in i.value] == [neurons.no_thumbnails(run)]
     assert len(at.get("vega_lite_chart")) == 1  # the graph is still drawn
+
+
+def test_graph_fits_its_width_whatever_the_depth(question):
+    deep = neurons.layout((2,) + (8,) * 30 + (1,))
+    x = neurons._columns(deep)
+    assert max(x.values()) + neurons.LEFT <= neurons.GRAPH_WIDTH
+    assert np.allclose(np.diff(sorted(x.values()))[[0, -1]], (neurons.GRAPH_WIDTH - 2 * neurons.LEFT) / 7)
+    assert neurons.neurons_chart(question).to_dict()["vconcat"][0]["width"] == 3 * neurons.COLUMN + 2 * neurons.LEFT
