@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mlp import ConfigError, DataError
-from ui import compare, sweep, tabs
+from ui import compare, neurons, sweep, tabs
 from ui.runs import trained
 from ui.sidebar import check_link, sidebar
 from ui.text import plain
@@ -36,6 +36,7 @@ def main() -> None:
     pages = {
         "Results": tabs.results,
         "Weights": tabs.weights,
+        "Neurons": neurons.neurons,
         "Symmetry": tabs.symmetry,
         "Backprop maths": tabs.maths,
         "Compare": lambda run: compare.compare(run.config),

@@ -80,7 +80,7 @@ def test_screenshot_of_every_tab(page, capsys):
     paths = harness.screenshot_tabs(page, SCREENSHOTS)
     with capsys.disabled():
         print(f"\nscreenshots of {len(paths)} tabs in {SCREENSHOTS}")
-    names = ["01-results.png", "02-weights.png", "03-symmetry.png", "04-backprop-maths.png"]
-    assert [p.name for p in paths][:4] == names
+    names = ["01-results.png", "02-weights.png", "03-neurons.png", "04-symmetry.png", "05-backprop-maths.png"]
+    assert [p.name for p in paths][:5] == names
     assert all(p.stat().st_size > 10_000 for p in paths)
     assert_no_exception(page)

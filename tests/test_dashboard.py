@@ -64,8 +64,9 @@ def test_default_page_shows_the_questions_first_outputs(default_page):
 
 def test_every_tab_renders():
     at = fresh()
-    assert [t.label for t in at.tabs] == ["Results", "Weights", "Symmetry", "Backprop maths", "Compare", "Sweep"]
-    for label in ["Results", "Weights", "Symmetry", "Backprop maths", "Compare", "Sweep"]:
+    tabs = ["Results", "Weights", "Neurons", "Symmetry", "Backprop maths", "Compare", "Sweep"]
+    assert [t.label for t in at.tabs] == tabs
+    for label in tabs:
         open_tab(at, label)
         shown = next(t for t in at.tabs if t.label == label)
         assert len(shown.children) > 0, label

@@ -361,7 +361,7 @@ def test_a_run_diverged_at_iteration_0_draws_an_empty_loss_curve(edge_runs):
 # ---------------------------------------------------------------------------------------------------
 # The same edges on the page: diverged in words, and no NaN printed as a number without saying so.
 
-RUN_TABS = ("Results", "Weights", "Symmetry", "Backprop maths")
+RUN_TABS = ("Results", "Weights", "Neurons", "Symmetry", "Backprop maths")
 SIDEBAR = [name for name in PARSERS if name not in ("inputs", "targets")]
 
 
