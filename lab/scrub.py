@@ -32,7 +32,7 @@ from lab.charts import (
     MAX_VALUE_CELLS,
     MISSING,
 )
-from mlp.train import snapshot_schedule
+from mlp.training import snapshot_schedule
 
 MAX_FRAMES = 100  # snapshots a chart holds at most
 MAX_VALUES = 200_000  # rows x frames a chart holds at most (about 1.6 MB as float64)

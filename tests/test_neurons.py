@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import mlp
 from lab import charts, frames, neurons, scrub
-from ui.neurons import clone_groups
+from mlp import clone_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,32 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-import mlp
 from lab import neurons as views
 from lab import scrub
-from mlp import Run
-from mlp.symmetry import TOLERANCE, _components, _squared_distances, neuron_vectors
+from mlp import Run, clone_groups
 from ui.chart import _spec
-
-
-def _clone_groups_fallback(weights: list[np.ndarray]) -> list[np.ndarray]:
-    """Per hidden layer, an int label per neuron (equal labels = clones).
-
-    FALLBACK until the engine has ``mlp.clone_groups`` (used below as soon as it does): the groups the
-    header's "Distinct hidden neurons" counts (mlp.symmetry: vectors within 1e-6 of the layer's RMS),
-    so the page agrees with itself; it reuses that module's private helpers on purpose.
-    """
-    labels = []
-    for W_in, W_out in zip(weights, weights[1:]):
-        V = neuron_vectors(W_in, W_out)[None]  # (1, n, d)
-        peak = np.max(np.abs(V))
-        V = V / peak if np.isfinite(peak) and peak > 0 else V
-        limit = np.array([V.shape[2] * (TOLERANCE * np.sqrt(np.mean(V * V))) ** 2])
-        labels.append(_components(_squared_distances(V, limit) <= limit[0])[0])
-    return labels
-
-
-clone_groups = getattr(mlp, "clone_groups", _clone_groups_fallback)
 
 
 def _chart(run: Run, snapshots: np.ndarray):
