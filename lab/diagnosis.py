@@ -1,110 +1,93 @@
-"""Plain-language sentences about a Run: how training ended and whether its hidden layers are symmetric."""
+"""What the page says about a run, all of it from the run's findings (:func:`mlp.findings`).
+
+The CLI prints the findings' sentences; the page shows the same sentences on the Symmetry tab and
+sums them up in a headline that keeps the two causes apart: clones take away capacity for ever,
+a saturated start costs time.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
 
-from mlp import Run
-from mlp.symmetry import TOLERANCE
+from mlp import Finding, Run
 
-WHY = "neurons that start equal get equal gradients"
-CONSTANT_START = (
-    f"Every weight started at the same value, so {WHY} and stay equal for ever. "
-    "A random initialization (uniform, normal, xavier, he) or noise > 0 breaks the symmetry."
-)
-
-
-def _neurons(n: int) -> str:
-    """``one neuron`` or ``3 neurons``."""
-    return "one neuron" if n == 1 else f"{n} neurons"
-
-
-def _diverged(run: Run) -> str:
-    """The sentence that says where a diverged run stopped."""
-    return (
-        f"Training diverged at iteration {run.diverged_at:,} (the cost became infinite or NaN); the figures stop there."
-    )
+CAPACITY = ("clones", "near_clones")
 
 
 def status_sentence(run: Run) -> str:
     """One sentence: iterations done and final cost, or where training diverged."""
     if run.status == "diverged":
-        return _diverged(run)
+        return (
+            f"Training diverged at iteration {run.diverged_at:,} (the cost became infinite or NaN); "
+            "the figures stop there."
+        )
     return f"Finished {run.iterations_run:,} iterations; final cost {run.final_loss:.4g} ({run.config.loss})."
 
 
-def _finite_snapshots(run: Run) -> np.ndarray:
-    """Indexes of the snapshots whose weights are all finite (a diverged run's last one may not be)."""
-    return np.flatnonzero([all(np.isfinite(W).all() for W in weights) for weights in run.weights])
+def diagnose(found: Sequence[Finding]) -> list[str]:
+    """The findings' sentences, in the findings' order: what the Symmetry tab lists and the CLI prints."""
+    return [f.sentence for f in found]
 
 
-def _layer_sentence(run: Run, l: int, kept: np.ndarray) -> str:
-    """What the distinct counts and gaps of hidden layer ``l`` (from 1) say, over the snapshots ``kept``."""
-    width = run.config.layers[l]
-    distinct, gap = run.distinct_neurons[kept, l - 1], run.symmetry_gap[kept, l - 1]
-    at = run.snapshot_iterations[kept]
-    final = int(distinct[-1])
-    if width == 1:
-        return f"Hidden layer {l} has a single neuron: there is no pair of neurons to be symmetric."
-    if np.all(distinct == 1):
-        how = "gap exactly 0" if np.all(gap == 0) else f"gap at most {np.max(gap):.1e}"
-        return (
-            f"Hidden layer {l}: all {width} neurons are clones at every iteration ({how}): "
-            "the layer acts as one neuron."
+def acts_as(run: Run, found: Sequence[Finding]) -> tuple[int, ...]:
+    """The layer sizes the network acts as: each hidden layer's groups of clones (or near clones) as one neuron."""
+    groups = {f.layer: f.evidence["groups"] for f in found if f.code in CAPACITY}
+    sizes = run.config.layers
+    return (sizes[0], *(groups.get(l, n) for l, n in enumerate(sizes[1:-1], start=1)), sizes[-1])
+
+
+def _layers(found: Sequence[Finding]) -> str:
+    """``a^2`` or ``a^2 and a^3``: the layers of ``found``."""
+    names = [f"$a^{f.layer}$" for f in found]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def headline(run: Run, found: Sequence[Finding]) -> str | None:
+    """The lesson in a few sentences when the run shows it; None when no finding is about it.
+
+    Capacity (clones, near clones) and speed (a plateau, saturated sigmoids) are named apart, each
+    with its figures, then whether the run fits: the same facts as the findings, summed up.
+    """
+    codes = {f.code for f in found}
+    parts = []
+    if codes & set(CAPACITY):
+        size, acts = "-".join(map(str, run.config.layers)), "-".join(map(str, acts_as(run, found)))
+        if "clones" in codes:
+            parts.append(
+                f"**Capacity.** Hidden neurons are clones: this {size} network computes only what a {acts} network "
+                "can. Neurons that start equal get equal gradients, so they stay equal for ever: more iterations do "
+                "not lift this limit."
+            )
+        else:
+            parts.append(
+                f"**Capacity.** Hidden neurons are nearly clones: they differ so little that this {size} network "
+                f"computes what a {acts} network computes."
+            )
+    plateau = next((f for f in found if f.code == "plateau"), None)
+    # Saturated from the start and still saturated when the plateau begins: the plateau's cause.
+    start = 0 if plateau is None else plateau.since
+    saturated = [f for f in found if f.code == "saturated" and f.since == 0 and f.until >= start]
+    if plateau is not None:
+        level = (
+            "the targets' column means (the best constant answer)"
+            if plateau.evidence["at_best_constant"]
+            else f"{plateau.evidence['cost_low']:.4g}"
         )
-    if final < width:
-        text = (
-            f"Hidden layer {l} is symmetric: its {width} neurons are only {final} distinct ones at iteration "
-            f"{at[-1]:,} (the rest are clones), so the layer acts as {_neurons(final)}."
-        )
-    else:
-        text = f"Hidden layer {l} is not symmetric: its {width} neurons are all different at iteration {at[-1]:,}."
-    if distinct[0] != final:
-        change = "The symmetry broke during training" if distinct[0] < final else "Neurons became equal during training"
-        first = at[np.argmax(distinct == final)]
-        text += f" {change}: {distinct[0]} distinct at iteration 0, {final} first at iteration {first:,}."
-    return text
-
-
-def _cause(run: Run) -> str:
-    """What made the hidden neurons equal or different, from the configuration and the first snapshot."""
-    c = run.config
-    if c.init == "constant" and c.noise == 0:
-        return CONSTANT_START
-    start = "The random start" if c.init != "constant" else f"The noise (std {c.noise:g}) added to the start"
-    if np.all(run.distinct_neurons[0] == np.array(c.layers[1:-1])):
-        return f"{start} made the neurons different from iteration 0. Without it, {WHY} and stay equal for ever."
-    return (
-        f"{start} was too small to tell every neuron apart at iteration 0 (some differ by less than "
-        f"{TOLERANCE:g} of the layer's scale). "
-        f"Since {WHY}, only a difference present at the start can grow."
-    )
-
-
-def diagnose(run: Run) -> list[str]:
-    """Short sentences: divergence first, then each hidden layer's symmetry, then what caused it."""
-    sentences = [_diverged(run)] if run.status == "diverged" else []
-    hidden = len(run.config.layers) - 2
-    if hidden == 0:
-        return sentences + ["This network has no hidden layer, so there are no hidden neurons that could be symmetric."]
-    kept = _finite_snapshots(run)
-    if len(kept) == 0:
-        return sentences
-    return sentences + [_layer_sentence(run, l, kept) for l in range(1, hidden + 1)] + [_cause(run)]
-
-
-def headline(run: Run) -> str | None:
-    """The lesson in one sentence when a hidden layer is symmetric at the end: what the network acts as."""
-    widths = run.config.layers[1:-1]
-    kept = _finite_snapshots(run)
-    if not widths or len(kept) == 0:
+        stretch = f"from iteration {plateau.since:,} to {plateau.until:,}"
+        if saturated:
+            parts.append(
+                f"**Speed.** The outputs sit on a plateau at {level} {stretch}, because the start saturates "
+                f"{_layers(saturated)}: slow, which is not the same as unable."
+            )
+        else:
+            parts.append(f"The cost stalls at {level} {stretch}.")
+    elif saturated:
+        parts.append(f"**Speed.** The start saturates {_layers(saturated)}: gradients are small, so learning is slow.")
+    if not parts:
         return None
-    distinct = tuple(int(d) for d in run.distinct_neurons[kept[-1]])
-    if distinct == tuple(widths):
-        return None
-    size = "-".join(map(str, run.config.layers))
-    acts = "-".join(map(str, (run.config.layers[0], *distinct, run.config.layers[-1])))
-    return (
-        f"The hidden neurons are clones: this {size} network computes only what a {acts} network can, because "
-        f"{WHY}. A random initialization or noise > 0 in the sidebar breaks the symmetry."
-    )
+    fitted = next((f for f in found if f.code == "fitted"), None)
+    if fitted is not None:
+        parts.append(f"It fits its targets by iteration {fitted.since:,}.")
+    elif run.status == "finished":
+        parts.append(f"It has not fitted its targets after {run.iterations_run:,} iterations.")
+    return " ".join(parts)

@@ -464,9 +464,11 @@ def _plateaus(c: _Context, saturated: list[Finding]) -> list[Finding]:
         level = float(np.median(C[a : b + 1]))
         outputs = c.outputs(min(run.snapshot_index(b), c.last))
         spread = float(np.max(np.ptp(outputs, axis=0)))  # how much a^L varies with the input
+        at_best_constant = abs(level - best_constant) <= CONSTANT_MATCH * best_constant
         evidence = {"cost_low": low, "cost_high": high, "best_constant_cost": best_constant,
-                    "column_means": Y.mean(axis=0).tolist(), "output_spread": spread}  # fmt: skip
-        if abs(level - best_constant) <= CONSTANT_MATCH * best_constant:
+                    "column_means": Y.mean(axis=0).tolist(), "output_spread": spread,
+                    "at_best_constant": at_best_constant}  # fmt: skip
+        if at_best_constant:
             what = (
                 f"the cost of the best constant answer, {best_constant:.4g} (every output at its target column's "
                 f"mean, {means}, whatever the input)"

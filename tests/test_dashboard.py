@@ -75,7 +75,7 @@ def test_every_tab_renders():
 
 def test_symmetry_tab_says_the_layers_are_clones():
     at = open_tab(fresh(), "Symmetry")
-    assert "clones at every iteration" in all_text(at)
+    assert "Hidden layer 1: its 3 neurons are clones from iteration 0 on" in all_text(at)
     assert "equal gradients" in all_text(at)
 
 

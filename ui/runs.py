@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from mlp import Config, Run, train
+from mlp import Config, Finding, Run, findings, train
 
 PROGRESS_AFTER_SECONDS = 0.5
 PROGRESS_EVERY_SECONDS = 0.1
@@ -33,3 +33,13 @@ def trained(config: Config) -> Run:
     run = train(config, progress=progress)
     slot.empty()
     return run
+
+
+def findings_of(run: Run) -> list[Finding]:
+    """The findings of ``run``, computed once per configuration."""
+    return _findings(run, run.config)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _findings(_run: Run, config: Config) -> list[Finding]:
+    return findings(_run)  # a run is a pure function of its configuration: the key

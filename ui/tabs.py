@@ -11,6 +11,7 @@ from lab.diagnosis import diagnose, headline, status_sentence
 from mlp import Run
 from mlp.gradcheck import gradient_check
 from ui.chart import show
+from ui.runs import findings_of
 
 GRADIENT_CHECK_MAX_WEIGHTS = 2_000  # two forward passes per weight; larger networks are skipped
 
@@ -19,7 +20,7 @@ def header(run: Run) -> None:
     """Status in words and the headline figures."""
     if run.status == "diverged":
         st.error(status_sentence(run), icon="⚠️")
-    lesson = headline(run)
+    lesson = headline(run, findings_of(run))
     if lesson:
         st.info(lesson, icon=":material/content_copy:")
     c = run.config
@@ -103,7 +104,7 @@ def _activations_chart(run: Run, s: int, domain: tuple[float, float] | None) -> 
 
 def symmetry(run: Run) -> None:
     """Distinct neurons and the symmetry gap over the iterations, and the diagnosis in words."""
-    for sentence in diagnose(run):
+    for sentence in diagnose(findings_of(run)):
         st.markdown(f"- {sentence}")
     c = run.config
     if c.layers[1:-1]:
