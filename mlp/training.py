@@ -218,8 +218,7 @@ def train(config: Config, progress: ProgressCallback | None = None) -> Run:
     k = int(record.diverged_at[0])
     if k >= 0 and (k == 0 or record.snapshot_iterations[-1] != k - 1):
         record.snapshot(max(k - 1, 0), net)  # the last weights with a finite cost, as fit left them
-    split = config.architecture.split
-    weights = [split(p[0]) for p in record.snapshot_params]
+    weights, gradients = (_per_snapshot(config, flats) for flats in (record.snapshot_params, record.snapshot_grads))
     symmetry = symmetry_history(weights)
     data = config.dataset
     return Run(
@@ -229,7 +228,7 @@ def train(config: Config, progress: ProgressCallback | None = None) -> Run:
         loss_history=record.history[: total + 1 if k < 0 else k, 0].copy(),
         snapshot_iterations=np.array(record.snapshot_iterations, dtype=int),
         weights=weights,
-        gradients=[split(g[0]) for g in record.snapshot_grads],
+        gradients=gradients,
         distinct_neurons=symmetry.distinct,
         symmetry_gap=symmetry.gap,
         inputs=data.X.copy(),
@@ -237,6 +236,12 @@ def train(config: Config, progress: ProgressCallback | None = None) -> Run:
         outputs=net.output[0].copy(),
         seconds=time.perf_counter() - started,
     )
+
+
+def _per_snapshot(config: Config, flats: list[np.ndarray]) -> list[list[np.ndarray]]:
+    """``[W^0 .. W^{L-1}]`` of each kept ``(1, P)`` vector: views into one stack, split once."""
+    stacked = config.architecture.split(np.concatenate(flats))  # each (S, 1 + n_l, n_{l+1})
+    return [[W[s] for W in stacked] for s in range(len(flats))]
 
 
 @dataclass(frozen=True, eq=False)
