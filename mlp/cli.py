@@ -20,7 +20,7 @@ from .data import MAX_FILE_BYTES, DataError, read_csv
 from .echo import echo
 from .export import run_to_dict
 from .fields import FIELDS, Choice, Field, Integer, Real
-from .findings import findings
+from .findings import accuracy, findings
 from .tracing import trace
 from .training import Run, train
 
@@ -129,7 +129,7 @@ def _table(run: Run) -> list[str]:
 
 
 def summary(run: Run) -> str:
-    """The readable report: status, final cost, outputs next to targets, and the findings' sentences."""
+    """The readable report: status, final cost (and accuracy), outputs next to targets, the findings' sentences."""
     c = run.config
     lines = [
         f"network   {'-'.join(map(str, c.layers))}, {c.activation}/{c.output_activation}, cost {c.loss}, "
@@ -143,6 +143,11 @@ def summary(run: Run) -> str:
     if len(run.loss_history):
         first, last = run.loss_history[0], run.final_loss
         lines.append(f"cost      {first:.7g} at iteration 0, {last:.7g} at iteration {run.iterations_run:,}")
+    share = accuracy(run)
+    if share is not None:
+        right, n_obs = round(share * len(run.targets)), len(run.targets)
+        side = "with every output on the right side of 0.5"
+        lines.append(f"accuracy  {share:.1%}: {right:,} of {n_obs:,} observations {side}")
     lines += ["", *_table(run), ""]
     said = findings(run)
     lines += ["findings:", *(f"- {f.sentence}" for f in said)] if said else ["findings: none"]

@@ -36,8 +36,8 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {name: field.kind for name, fiel
 MAX_JSON_VALUES = 1_500_000
 # The parts of an exported run (mlp.export.run_to_dict, the CLI's --json, the page's download).
 RUN_PARTS = (
-    "config", "status", "diverged_at", "iterations_run", "final_loss", "outputs", "targets", "distinct_neurons",
-    "symmetry_gap", "loss_history", "first_gradients", "snapshots", "findings",
+    "config", "status", "diverged_at", "iterations_run", "final_loss", "accuracy", "outputs", "targets",
+    "distinct_neurons", "symmetry_gap", "loss_history", "first_gradients", "snapshots", "findings",
 )  # fmt: skip
 
 
@@ -206,8 +206,8 @@ def _most_entries(c: Config) -> dict[str, int]:
     """The most entries (list items, characters of text) each part of an exported run of ``c`` has."""
     n_obs, n_hidden, n_matrices = c.dataset.X.shape[0], len(c.layers) - 2, len(c.layers) - 1
     return {
-        "status": 40, "diverged_at": 1, "iterations_run": 1, "final_loss": 1, "outputs": n_obs, "targets": n_obs,
-        "distinct_neurons": n_hidden, "symmetry_gap": n_hidden, "loss_history": c.iterations + 1,
+        "status": 40, "diverged_at": 1, "iterations_run": 1, "final_loss": 1, "accuracy": 1, "outputs": n_obs,
+        "targets": n_obs, "distinct_neurons": n_hidden, "symmetry_gap": n_hidden, "loss_history": c.iterations + 1,
         "first_gradients": n_matrices, "snapshots": c.snapshots, "findings": 16 * (n_hidden + 2),
     }  # fmt: skip
 

@@ -51,7 +51,8 @@ Codes (the thresholds are the constants below; "kept snapshot" is one of ``run.s
   whose cost rules it out). For ``sse`` and ``mse`` the evidence adds the iteration from which the cost
   alone guarantees it (one squared error is at most their sum: ``sse <= 0.05^2``).
 
-``chaotic(config)`` is on demand, as it trains the configuration twice: see its docstring.
+``chaotic(config)`` is on demand, as it trains the configuration twice: see its docstring. ``accuracy(run)`` is a
+figure, not a finding: the share of observations on the right side of 0.5 when the targets are classes.
 """
 
 from __future__ import annotations
@@ -521,6 +522,20 @@ def _fitted(c: _Context) -> list[Finding]:
         evidence.update(cost_bound=bound, cost_below_bound_since=sure)
         sentence += f"; from iteration {sure:,} on, the cost itself ({run.config.loss} <= {bound:.3g}) guarantees it"
     return [Finding("fitted", None, c.at(first), run.iterations_run, evidence, sentence + ".")]
+
+
+# --- accuracy ------------------------------------------------------------------------------------
+
+
+def accuracy(run: Run) -> float | None:
+    """The share of observations whose every final output ``a^L`` is on the right side of 0.5 (above it for a
+    target 1, below it for a target 0), when every target is 0 or 1 (classes); otherwise None."""
+    Y, A = run.targets, run.outputs
+    if not np.all((Y == 0.0) | (Y == 1.0)):
+        return None
+    with np.errstate(invalid="ignore"):
+        right = np.where(Y == 1.0, A > 0.5, A < 0.5)  # NaN and exactly 0.5 are on neither side
+    return float(np.mean(np.all(right, axis=1)))
 
 
 # --- all of them ---------------------------------------------------------------------------------
