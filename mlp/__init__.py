@@ -5,7 +5,7 @@
 """
 
 from .activation_functions import ACTIVATIONS
-from .config import Config, ConfigError, SweepSpec
+from .config import Config, ConfigError, SweepSpec, recipe
 from .data import DATASETS, DataError, Dataset, read_csv
 from .findings import Finding, accuracy, chaotic, findings
 from .gradcheck import gradient_check
@@ -46,6 +46,7 @@ __all__ = [
     "layer_symmetry",
     "metrics_work",
     "read_csv",
+    "recipe",
     "sweep",
     "trace",
     "train",

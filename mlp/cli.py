@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Config, ConfigError
+from .config import RECIPE_KEEPS, Config, ConfigError, recipe
 from .data import MAX_FILE_BYTES, DataError, read_csv
 from .echo import echo
 from .export import run_to_dict
@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(field.flag, dest=field.name, metavar="VALUE", help=_help(field))
     p.add_argument("--data-file", metavar="CSV", help="custom data: a CSV with columns x1..xk then y1..ym")
     p.add_argument("--config", metavar="JSON", help="a configuration or exported run (JSON); flags override it")
+    p.add_argument(
+        "--recipe", action="store_true", help="apply the settings that learn the data set, then the other flags"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     p.add_argument("--trace", action="store_true", help="also print every matrix of the first iteration")
     p.add_argument("--schema", action="store_true", help="print the JSON schema of a configuration and exit")
@@ -114,6 +117,9 @@ def _config(ns: argparse.Namespace) -> Config:
     if given.keys() & {"data", "inputs", "targets", "points"} and "layers" not in given:
         values.pop("layers", None)  # new data: let the layer sizes follow it
     values.update(given)
+    if ns.recipe:  # the data and the seed chosen so far, the recipe, then the other flags
+        start = Config.from_mapping({k: v for k, v in values.items() if k in RECIPE_KEEPS} | {"iterations": 0})
+        values = recipe(start).to_mapping() | {k: v for k, v in given.items() if k not in RECIPE_KEEPS}
     return Config.from_mapping(values)
 
 
