@@ -5,9 +5,9 @@
 """
 
 from .activation_functions import ACTIVATIONS
-from .config import Config, ConfigError, SweepSpec
+from .config import Config, ConfigError, SweepSpec, recipe
 from .data import DATASETS, DataError, Dataset, read_csv
-from .findings import Finding, chaotic, findings
+from .findings import Finding, accuracy, chaotic, findings
 from .gradcheck import gradient_check
 from .initializers import INITIALIZERS, initial_weights
 from .losses import LOSSES
@@ -34,6 +34,7 @@ __all__ = [
     "Step",
     "SweepResult",
     "SweepSpec",
+    "accuracy",
     "activations",
     "chaotic",
     "clone_groups",
@@ -45,6 +46,7 @@ __all__ = [
     "layer_symmetry",
     "metrics_work",
     "read_csv",
+    "recipe",
     "sweep",
     "trace",
     "train",

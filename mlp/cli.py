@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Config, ConfigError
+from .config import RECIPE_KEEPS, Config, ConfigError, recipe
 from .data import MAX_FILE_BYTES, DataError, read_csv
 from .echo import echo
 from .export import run_to_dict
 from .fields import FIELDS, Choice, Field, Integer, Real
-from .findings import findings
+from .findings import accuracy, findings
 from .tracing import trace
 from .training import Run, train
 
@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(field.flag, dest=field.name, metavar="VALUE", help=_help(field))
     p.add_argument("--data-file", metavar="CSV", help="custom data: a CSV with columns x1..xk then y1..ym")
     p.add_argument("--config", metavar="JSON", help="a configuration or exported run (JSON); flags override it")
+    p.add_argument(
+        "--recipe", action="store_true", help="apply the settings that learn the data set, then the other flags"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     p.add_argument("--trace", action="store_true", help="also print every matrix of the first iteration")
     p.add_argument("--schema", action="store_true", help="print the JSON schema of a configuration and exit")
@@ -114,6 +117,9 @@ def _config(ns: argparse.Namespace) -> Config:
     if given.keys() & {"data", "inputs", "targets", "points"} and "layers" not in given:
         values.pop("layers", None)  # new data: let the layer sizes follow it
     values.update(given)
+    if ns.recipe:  # the data and the seed chosen so far, the recipe, then the other flags
+        start = Config.from_mapping({k: v for k, v in values.items() if k in RECIPE_KEEPS} | {"iterations": 0})
+        values = recipe(start).to_mapping() | {k: v for k, v in given.items() if k not in RECIPE_KEEPS}
     return Config.from_mapping(values)
 
 
@@ -129,7 +135,7 @@ def _table(run: Run) -> list[str]:
 
 
 def summary(run: Run) -> str:
-    """The readable report: status, final cost, outputs next to targets, and the findings' sentences."""
+    """The readable report: status, final cost (and accuracy), outputs next to targets, the findings' sentences."""
     c = run.config
     lines = [
         f"network   {'-'.join(map(str, c.layers))}, {c.activation}/{c.output_activation}, cost {c.loss}, "
@@ -143,6 +149,11 @@ def summary(run: Run) -> str:
     if len(run.loss_history):
         first, last = run.loss_history[0], run.final_loss
         lines.append(f"cost      {first:.7g} at iteration 0, {last:.7g} at iteration {run.iterations_run:,}")
+    share = accuracy(run)
+    if share is not None:
+        right, n_obs = round(share * len(run.targets)), len(run.targets)
+        side = "with every output on the right side of 0.5"
+        lines.append(f"accuracy  {share:.1%}: {right:,} of {n_obs:,} observations {side}")
     lines += ["", *_table(run), ""]
     said = findings(run)
     lines += ["findings:", *(f"- {f.sentence}" for f in said)] if said else ["findings: none"]

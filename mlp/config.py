@@ -36,8 +36,8 @@ PARSERS: dict[str, Callable[[str, Any], Any]] = {name: field.kind for name, fiel
 MAX_JSON_VALUES = 1_500_000
 # The parts of an exported run (mlp.export.run_to_dict, the CLI's --json, the page's download).
 RUN_PARTS = (
-    "config", "status", "diverged_at", "iterations_run", "final_loss", "outputs", "targets", "distinct_neurons",
-    "symmetry_gap", "loss_history", "first_gradients", "snapshots", "findings",
+    "config", "status", "diverged_at", "iterations_run", "final_loss", "accuracy", "outputs", "targets",
+    "distinct_neurons", "symmetry_gap", "loss_history", "first_gradients", "snapshots", "findings",
 )  # fmt: skip
 
 
@@ -170,6 +170,23 @@ def most_iterations(config: Config) -> int:
     return min(MAX_ITERATIONS, max(budget.most_iterations(config), 0))
 
 
+def recipe(config: Config) -> Config:
+    """``config`` with its data set's recipe (``mlp.data.DATASETS[config.data].recipe``) applied.
+
+    The data (name, points, noise, data_seed, tables) and the seed are kept; the recipe sets the
+    settings of ``mlp.data.RECIPE_FIELDS``, and every other setting takes its default. The recipe's
+    iterations are cut to what the work budget allows (only a large generated set needs it). Custom
+    data has no recipe: ConfigError naming ``data``.
+    """
+    settings = DATASETS[config.data].recipe if config.data in DATASETS else {}
+    if not settings:
+        with_recipes = ", ".join(name for name, source in DATASETS.items() if source.recipe)
+        raise ConfigError("data", f"{echo(config.data)} has no recipe; the data sets with one are {with_recipes}.")
+    kept = {name: getattr(config, name) for name in RECIPE_KEEPS}
+    start = Config(**kept, **(dict(settings) | {"iterations": 0}))
+    return start.replace(iterations=min(settings["iterations"], most_iterations(start)))
+
+
 def _json_object(text: str, source: str) -> dict[str, Any]:
     """The JSON object in ``text``, measured before it is parsed; ConfigError names ``source``."""
     if len(text) > MAX_FILE_BYTES:
@@ -206,13 +223,14 @@ def _most_entries(c: Config) -> dict[str, int]:
     """The most entries (list items, characters of text) each part of an exported run of ``c`` has."""
     n_obs, n_hidden, n_matrices = c.dataset.X.shape[0], len(c.layers) - 2, len(c.layers) - 1
     return {
-        "status": 40, "diverged_at": 1, "iterations_run": 1, "final_loss": 1, "outputs": n_obs, "targets": n_obs,
-        "distinct_neurons": n_hidden, "symmetry_gap": n_hidden, "loss_history": c.iterations + 1,
+        "status": 40, "diverged_at": 1, "iterations_run": 1, "final_loss": 1, "accuracy": 1, "outputs": n_obs,
+        "targets": n_obs, "distinct_neurons": n_hidden, "symmetry_gap": n_hidden, "loss_history": c.iterations + 1,
         "first_gradients": n_matrices, "snapshots": c.snapshots, "findings": 16 * (n_hidden + 2),
     }  # fmt: skip
 
 
 _DATA_FIELDS = ("data", "points", "data_noise", "data_seed", "inputs", "targets")
+RECIPE_KEEPS = (*_DATA_FIELDS, "seed")  # what applying a recipe keeps of a configuration
 _TABLES = ("inputs", "targets")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .findings import findings
+from .findings import accuracy, findings
 from .training import Run
 
 
@@ -27,7 +27,7 @@ def plain(value: Any) -> Any:
 
 
 def run_to_dict(run: Run, snapshots: bool = False) -> dict[str, Any]:
-    """Configuration, status, final figures, loss history, the first gradients and the findings.
+    """Configuration, status, final figures (cost, accuracy), loss history, the first gradients and the findings.
 
     With ``snapshots``, also every kept snapshot's iteration, weights and gradients.
     """
@@ -37,6 +37,7 @@ def run_to_dict(run: Run, snapshots: bool = False) -> dict[str, Any]:
         "diverged_at": run.diverged_at,
         "iterations_run": run.iterations_run,
         "final_loss": plain(run.final_loss) if len(run.loss_history) else None,
+        "accuracy": accuracy(run),
         "outputs": plain(run.outputs),
         "targets": plain(run.targets),
         "distinct_neurons": plain(run.distinct_neurons[-1]),

@@ -16,6 +16,19 @@ Codes (the thresholds are the constants below; "kept snapshot" is one of ``run.s
   ``max(1, largest |weight| at iteration 0)``: exploding, though every number stayed finite.
   ``since``: the first iteration above the cost limit (else the first kept snapshot past the weight
   limit, by bisection). The weight test is made on the last snapshot.
+- ``step_too_large`` (cost ``sse``, optimizer ``gd`` or ``momentum``, at least ``STEP_OBSERVATIONS`` (10)
+  observations, at least one step): sse adds up the errors of every observation, so each step is the sum of
+  ``n_obs`` observations' steps (``lr * n_obs`` is the learning rate on their average), and here that step is
+  what stopped the run. All three hold: (1) the step is large: in some sigmoid or tanh layer ``l``, the change
+  of ``n^l`` that one step's change of ``W^{l-1}`` makes, to first order (``[1 | a^{l-1}] @ (lr dC/dW^{l-1})``
+  with the gradient of iteration 0, on the observations saturation is measured on), has a median over units x
+  observations of at least ``STEP_SHARE`` (half) of the activation's steep width, the ``|n|`` past which its
+  slope is below ``SATURATED_SLOPE`` of the largest (2.89 for the sigmoid, 1.44 for tanh); momentum's step is
+  counted ``1 / (1 - beta)`` (10) times, what it builds up to under a steady gradient; (2) the run learned
+  nothing: its final cost is at least ``1 - CONSTANT_MATCH`` (99%) of the best constant answer's (see
+  ``plateau``); (3) it ends stuck: at the last kept snapshot at least ``STUCK_SHARE`` (half) of some layer's
+  units x observations pass back almost no gradient (sigmoid or tanh below ``SATURATED_SLOPE``, relu at 0).
+  ``since .. until``: 0 .. the last iteration. adam is left out: its steps do not grow with the gradient.
 - ``clones`` (hidden layers of two neurons or more): some neurons have equal incoming and outgoing
   weights up to rounding, by the rule of mlp/symmetry.py (relative distance of the pair at most
   1e-13, groups that do not chain). ``since`` .. ``until``: the last stretch of kept snapshots with
@@ -51,11 +64,13 @@ Codes (the thresholds are the constants below; "kept snapshot" is one of ``run.s
   whose cost rules it out). For ``sse`` and ``mse`` the evidence adds the iteration from which the cost
   alone guarantees it (one squared error is at most their sum: ``sse <= 0.05^2``).
 
-``chaotic(config)`` is on demand, as it trains the configuration twice: see its docstring.
+``chaotic(config)`` is on demand, as it trains the configuration twice: see its docstring. ``accuracy(run)`` is a
+figure, not a finding: the share of observations on the right side of 0.5 when the targets are classes.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,10 +79,11 @@ import numpy as np
 
 from .config import Config
 from .network import Architecture, activations, forward
+from .optimizers import Momentum
 from .symmetry import TOLERANCE, clone_groups, neuron_vectors, relative_distances
 from .training import Run, train
 
-CODES = ("diverged", "blew_up", "clones", "near_clones", "dead", "saturated", "plateau", "fitted")
+CODES = ("diverged", "blew_up", "step_too_large", "clones", "near_clones", "dead", "saturated", "plateau", "fitted")
 FIT_TOLERANCE = 0.05
 NEAR_DISTANCE = 1e-2
 NEAR_OUTPUT = 1e-3
@@ -78,12 +94,21 @@ PLATEAU_MIN = 20
 CONSTANT_MATCH = 0.01
 BLOW_UP_COST = 1e3
 BLOW_UP_WEIGHT = 1e6
+STEP_OBSERVATIONS = 10
+STEP_SHARE = 0.5
+STUCK_SHARE = 0.5
 CHAOS_SHIFT = 1e-12
 CHAOS_APART = 0.01
 _HISTORY_POINTS = 4000
 _SAMPLE = 256  # observations on which saturation is measured
 _CACHE_VALUES = 2_000_000  # activations kept in memory while the findings are computed (16 MB)
 _LARGEST_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}
+# The |n| past which the slope is below SATURATED_SLOPE of the largest: 4 a (1 - a) = s at n = 2 artanh(sqrt(1 - s))
+# for the sigmoid (2.89), 1 - a^2 = s at n = artanh(sqrt(1 - s)) for tanh (1.44).
+_STEEP = math.atanh(math.sqrt(1 - SATURATED_SLOPE))
+_STEEP_WIDTH = {"sigmoid": 2 * _STEEP, "tanh": _STEEP}
+_PLAIN_STEPS = ("gd", "momentum")  # optimizers whose steps grow with the gradient (adam's do not)
+_BUILD_UP = {"momentum": 1 / (1 - Momentum.beta)}  # v <- beta v + g tends to g / (1 - beta) under a steady g
 
 
 @dataclass(frozen=True)
@@ -226,6 +251,67 @@ def _blew_up(c: _Context) -> list[Finding]:
         "stop on its own."
     )
     return [Finding("blew_up", None, since, run.iterations_run, evidence, sentence)]
+
+
+# --- step_too_large ------------------------------------------------------------------------------
+
+
+def _step(c: _Context, l: int) -> float:
+    """The median ``|change of n^l|`` (over units x sampled observations) that one step's change of ``W^{l-1}``
+    makes, to first order: ``[1 | a^{l-1}] @ (k lr dC/dW^{l-1})`` with the gradient at iteration 0; ``k`` is 1
+    for gd, ``1 / (1 - beta)`` for momentum (the step it builds up to under a steady gradient)."""
+    a, G = c.activations(0, sample=True)[l - 1], c.run.gradients[0][l - 1]
+    k = _BUILD_UP.get(c.run.config.optimizer, 1.0)
+    return float(np.median(np.abs(k * c.run.config.lr * (G[0] + a @ G[1:]))))
+
+
+def _stuck_share(c: _Context, s: int, l: int) -> float:
+    """The share of layer ``l``'s units x sampled observations, at snapshot ``s``, that pass back almost no
+    gradient: sigmoid or tanh below ``SATURATED_SLOPE`` of the largest slope, relu at 0 (else none)."""
+    a, activation = c.activations(s, sample=True)[l], _activation(c, l)
+    if activation in _LARGEST_SLOPE:
+        return float(np.mean(_relative_slopes(a, activation) < SATURATED_SLOPE))
+    return float(np.mean(a == 0.0)) if activation == "relu" else 0.0
+
+
+def _step_too_large(c: _Context) -> list[Finding]:
+    run, config, C = c.run, c.run.config, c.run.loss_history
+    n_obs = len(run.inputs)
+    if config.loss != "sse" or config.optimizer not in _PLAIN_STEPS or n_obs < STEP_OBSERVATIONS or len(C) < 2:
+        return []
+    best_constant = _column_means_cost("sse", run.targets)
+    if not C[-1] >= (1 - CONSTANT_MATCH) * best_constant:
+        return []  # the run learned something
+    widths = {l: _STEEP_WIDTH[_activation(c, l)] for l in range(1, c.L + 1) if _activation(c, l) in _STEEP_WIDTH}
+    steps = {l: _step(c, l) for l in widths}
+    over = [l for l in steps if steps[l] >= STEP_SHARE * widths[l]]
+    shares = [_stuck_share(c, c.last, l) for l in range(1, c.L + 1)]
+    if not over or not max(shares) >= STUCK_SHARE:
+        return []
+    l = max(over, key=lambda l: steps[l] / widths[l])
+    stuck = c.L - int(np.argmax(shares[::-1]))  # the layer most stuck at the end (the last one on a tie)
+    lr = config.lr
+    evidence = {
+        "observations": n_obs, "lr": lr, "lr_per_observation": lr * n_obs, "suggested_lr": lr / n_obs, "layer": l,
+        "step": steps[l], "steep_width": widths[l], "first_cost": float(C[0]), "final_cost": float(C[-1]),
+        "best_constant_cost": best_constant, "stuck_shares": shares,
+    }  # fmt: skip
+    moves = (
+        f"The first step moves n^{l} by {steps[l]:.2g}"
+        if config.optimizer == "gd"
+        else f"The steps momentum builds up to ({_BUILD_UP['momentum']:g} times the first) move n^{l} by {steps[l]:.2g}"
+    )
+    sentence = (
+        f"The step is too large: sse adds up the errors of all {n_obs:,} observations, so each step is the sum of "
+        f"their {n_obs:,} steps: lr {lr:g} takes the step that lr {lr * n_obs:g} would take on their average. "
+        f"{moves} (median over units and observations), while the {_activation(c, l)} is steep only for "
+        f"|n| < {widths[l]:.2g}; the cost goes from {C[0]:.4g} to {C[-1]:.4g}, no better than the best constant "
+        f"answer ({best_constant:.4g}), and {shares[stuck - 1]:.0%} of a^{stuck}'s units x observations end saturated "
+        f"or dead, passing back almost no gradient. Use mse, which averages the errors instead of adding them up, or "
+        f"lr {lr / n_obs:.2g} ({lr:g} / {n_obs:,}) with sse: either takes steps the size of one observation's, "
+        "which may then need more iterations."
+    )
+    return [Finding("step_too_large", None, 0, run.iterations_run, evidence, sentence)]
 
 
 # --- clones and near clones ----------------------------------------------------------------------
@@ -525,6 +611,20 @@ def _fitted(c: _Context) -> list[Finding]:
     return [Finding("fitted", None, c.at(first), run.iterations_run, evidence, sentence + ".")]
 
 
+# --- accuracy ------------------------------------------------------------------------------------
+
+
+def accuracy(run: Run) -> float | None:
+    """The share of observations whose every final output ``a^L`` is on the right side of 0.5 (above it for a
+    target 1, below it for a target 0), when every target is 0 or 1 (classes); otherwise None."""
+    Y, A = run.targets, run.outputs
+    if not np.all((Y == 0.0) | (Y == 1.0)):
+        return None
+    with np.errstate(invalid="ignore"):
+        right = np.where(Y == 1.0, A > 0.5, A < 0.5)  # NaN and exactly 0.5 are on neither side
+    return float(np.mean(np.all(right, axis=1)))
+
+
 # --- all of them ---------------------------------------------------------------------------------
 
 
@@ -537,6 +637,8 @@ def findings(run: Run) -> list[Finding]:
         return out
     hidden = range(1, c.L)
     out += _blew_up(c)
+    with np.errstate(all="ignore"):
+        out += _step_too_large(c)
     out += [f for l in hidden for f in _clones(c, l)]
     out += [f for l in hidden for f in _near_clones(c, l)]
     with np.errstate(all="ignore"):

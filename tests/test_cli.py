@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from mlp import Config, findings, train
-from mlp.cli import main
+from mlp import Config, accuracy, findings, recipe, train
+from mlp.cli import main, parse_config
 from mlp.findings import CODES
 
 
@@ -37,8 +37,8 @@ def test_summary_without_findings_says_none(capsys):
 
 def test_json_has_every_promised_key(capsys):
     data = run_json(capsys, "--iterations", "50")
-    for key in ("config", "status", "iterations_run", "final_loss", "outputs", "targets", "distinct_neurons",
-                "symmetry_gap", "loss_history", "first_gradients", "findings"):  # fmt: skip
+    for key in ("config", "status", "iterations_run", "final_loss", "accuracy", "outputs", "targets",
+                "distinct_neurons", "symmetry_gap", "loss_history", "first_gradients", "findings"):  # fmt: skip
         assert key in data, key
     assert data["status"] == "finished" and data["iterations_run"] == 50
     assert len(data["loss_history"]) == 51 and data["distinct_neurons"] == [1, 1] and data["symmetry_gap"] == [0, 0]
@@ -96,6 +96,48 @@ def test_negative_values_follow_their_flag(capsys, value):
 def test_module_runs_as_a_program():
     done = subprocess.run([sys.executable, "-m", "mlp", "--iterations", "3"], capture_output=True, text=True)
     assert done.returncode == 0 and "status    finished" in done.stdout and not done.stderr
+
+
+# The accuracy beside the cost, and --recipe.
+
+
+def test_summary_prints_the_accuracy_beside_the_cost(capsys):
+    assert main(["--data", "xor", "--layers", "2,4,1", "--iterations", "0"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    # Every weight 1: every output is 0.99, on the right side for the 2 targets of 1.
+    assert accuracy(train(Config(data="xor", layers=(2, 4, 1), iterations=0))) == 0.5
+    cost = next(i for i, line in enumerate(out) if line.startswith("cost "))
+    assert out[cost + 1] == "accuracy  50.0%: 2 of 4 observations with every output on the right side of 0.5"
+    assert main(["--iterations", "0"]) == 0
+    assert "accuracy" not in capsys.readouterr().out  # the question's targets are not classes
+
+
+def test_json_has_the_accuracy(capsys):
+    assert run_json(capsys, "--data", "xor", "--layers", "2,4,1", "--iterations", "0")["accuracy"] == 0.5
+    assert run_json(capsys, "--iterations", "0")["accuracy"] is None
+
+
+def recipe_of(data: str, **settings) -> Config:
+    return recipe(Config.from_mapping({"data": data, **settings}))
+
+
+def test_recipe_comes_before_the_other_flags(tmp_path):
+    args = ["--data", "spiral", "--points", "60", "--data-seed", "3", "--seed", "4", "--recipe"]
+    assert parse_config(args) == recipe_of("spiral", points=60, data_seed=3, seed=4)
+    assert parse_config([*args, "--lr", "0.05", "--layers", "2,8,1"]) == recipe_of(
+        "spiral", points=60, data_seed=3, seed=4
+    ).replace(lr=0.05, layers=(2, 8, 1))
+    # The settings of a file are replaced by the recipe, but not its data and its seed.
+    (tmp_path / "run.json").write_text(json.dumps({"data": "xor", "layers": [2, 9, 1], "lr": 3, "seed": 2}))
+    assert parse_config(["--config", str(tmp_path / "run.json"), "--recipe"]) == recipe_of("xor", seed=2)
+    assert parse_config(["--recipe", "--data", "and"]) == recipe_of("and")  # where the flag stands does not matter
+
+
+def test_recipe_for_custom_data_is_one_sentence(tmp_path, capsys):
+    (tmp_path / "xor.csv").write_text("x1,x2,y1\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    assert main(["--data-file", str(tmp_path / "xor.csv"), "--recipe"]) == 2
+    named = "seed, xor, and, or, circle, spiral, blobs"
+    assert capsys.readouterr().err == f"error: data: 'custom' has no recipe; the data sets with one are {named}.\n"
 
 
 # Parsing: flags, help and schema come from the table of settings (mlp.fields.FIELDS).

@@ -132,6 +132,101 @@ def test_clones_that_start_elsewhere_fit_fast(capsys, scale, proved):
     assert fitted["evidence"]["cost_below_bound_since"] == pytest.approx(proved, abs=2)  # DESIGN's figures
 
 
+# --- step_too_large --------------------------------------------------------------------------------
+
+CIRCLE = {"data": "circle", "layers": "2,16,16,1", "init": "xavier"}  # 200 points; sigmoid, sse, gd, lr 0.5
+
+
+def circle_run(**settings) -> mlp.Run:
+    return mlp.train(mlp.Config.from_mapping(CIRCLE | settings))
+
+
+@pytest.fixture(scope="module")
+def sse_circle() -> mlp.Run:
+    return circle_run(iterations=1000)
+
+
+def test_sse_on_200_points_is_a_step_too_large(sse_circle):
+    said = findings(sse_circle)
+    every_sentence_is_plain(said)
+    assert codes(said) == ["step_too_large"]  # nothing else explains the run: no clones, no saturation at the start
+    step = said[0]
+    e = step.evidence
+    assert (step.layer, step.since, step.until) == (None, 0, 1000)
+    assert (e["observations"], e["lr"], e["lr_per_observation"], e["suggested_lr"]) == (200, 0.5, 100.0, 0.0025)
+    assert e["first_cost"] == pytest.approx(48.90161, abs=1e-5) and e["final_cost"] == pytest.approx(51.0, abs=1e-6)
+    assert e["best_constant_cost"] == pytest.approx(51 * 149 / 200, rel=1e-12)  # 51 of the 200 points inside
+    # The first step moves n^3 by 71 where the sigmoid is steep only for |n| < 2.89 (4 a (1 - a) = 0.2 there).
+    assert e["layer"] == 3 and e["step"] == pytest.approx(71.1, abs=0.1)
+    assert e["steep_width"] == pytest.approx(sigmoid_at(0.2), rel=1e-12)
+    assert e["stuck_shares"][2] == 1.0 and np.all(sse_circle.outputs < 1e-3)  # every output 0
+    assert np.max(np.abs(sse_circle.gradients[-1][0])) < 1e-8  # so every gradient 0
+    for text in ("sse adds up the errors of all 200 observations", "lr 0.5 takes the step that lr 100 would take",
+                 "moves n^3 by 71", "|n| < 2.9", "from 48.9 to 51", "best constant answer (37.99)",
+                 "100% of a^3's units x observations", "Use mse", "lr 0.0025 (0.5 / 200) with sse"):  # fmt: skip
+        assert text in step.sentence, text
+
+
+def test_the_same_network_with_mse_and_lr_1_learns_without_the_finding():
+    run = circle_run(loss="mse", lr=1, iterations=3000)
+    assert run.loss_history[0] == pytest.approx(0.2445, abs=1e-4) and run.final_loss == pytest.approx(0.0784, abs=1e-4)
+    assert "step_too_large" not in codes(findings(run))
+
+
+def test_the_learning_rate_divided_by_the_count_does_not_saturate(sse_circle):
+    run = circle_run(lr=0.5 / 200, iterations=300)
+    assert "step_too_large" not in codes(findings(run))
+    c = findings_module._Context(run, len(run.weights) - 1)
+    assert findings_module._step(c, 3) == pytest.approx(findings(sse_circle)[0].evidence["step"] / 200, rel=1e-9)
+
+
+def test_momentum_is_counted_at_the_step_it_builds_up_to():
+    step = only(findings(circle_run(optimizer="momentum", lr=0.05, iterations=300)), "step_too_large")
+    assert step.evidence["step"] == pytest.approx(71.1, abs=0.1)  # 10 x lr 0.05 is gd's lr 0.5
+    assert "The steps momentum builds up to (10 times the first) move n^3 by 71" in step.sentence
+    assert "lr 0.05 takes the step that lr 10 would take" in step.sentence
+
+
+def test_adam_and_other_costs_are_left_out():
+    for settings in ({"optimizer": "adam"}, {"loss": "mse", "lr": 100}):
+        assert "step_too_large" not in codes(findings(circle_run(iterations=100, **settings)))
+
+
+@pytest.mark.parametrize("iterations", [1000, 10_000])
+def test_the_questions_two_observations_never_take_a_step_too_large(iterations, default_run):
+    run = default_run if iterations == 1000 else mlp.train(mlp.Config(iterations=iterations))
+    assert "step_too_large" not in codes(findings(run))
+
+
+def test_a_large_step_on_few_observations_is_not_blamed_on_the_count():
+    lr_100 = mlp.train(mlp.Config(lr=100.0, iterations=100))  # sse on the question's 2 observations
+    assert "step_too_large" not in codes(findings(lr_100))
+
+
+def test_step_too_large_thresholds(monkeypatch, sse_circle):
+    e = findings(sse_circle)[0].evidence
+    ratio = e["step"] / e["steep_width"]
+    monkeypatch.setattr(findings_module, "STEP_SHARE", ratio * (1 + 1e-9))
+    assert "step_too_large" not in codes(findings(sse_circle))
+    monkeypatch.setattr(findings_module, "STEP_SHARE", ratio * (1 - 1e-9))
+    assert "step_too_large" in codes(findings(sse_circle))
+    monkeypatch.setattr(findings_module, "STEP_OBSERVATIONS", 201)
+    assert "step_too_large" not in codes(findings(sse_circle))
+    monkeypatch.setattr(findings_module, "STEP_OBSERVATIONS", 200)
+    monkeypatch.setattr(findings_module, "STUCK_SHARE", 1 + 1e-9)  # a^3 is stuck on 100%: no layer is over 100%
+    assert "step_too_large" not in codes(findings(sse_circle))
+
+
+def test_a_run_that_learned_something_is_no_step_too_large(sse_circle):
+    # The same record, but the cost ends 1.1% under the best constant answer's (the limit is 1%).
+    e = findings(sse_circle)[0].evidence
+    for end, said in ((0.989, False), (0.991, True)):
+        history = sse_circle.loss_history.copy()
+        history[-1] = end * e["best_constant_cost"]
+        run = dataclasses.replace(sse_circle, loss_history=history)
+        assert ("step_too_large" in codes(findings(run))) == said
+
+
 # --- tiny differences ------------------------------------------------------------------------------
 
 
@@ -386,6 +481,8 @@ EDGE_CONFIGS = [
     mlp.Config(layers=(2, 2), iterations=5),
     mlp.Config(iterations=0),
     mlp.Config(data="circle", layers=(2, 8, 1), loss="cross_entropy", init="he", iterations=300),
+    mlp.Config(data="circle", layers=(2, 8, 1), init="xavier", lr=5.0, iterations=300),
+    mlp.Config(data="circle", layers=(2, 8, 1), activation="relu", output_activation="linear", lr=5.0, iterations=30),
 ]
 
 
