@@ -16,6 +16,7 @@ SEQUENTIAL = "viridis"  # colour-blind safe; activations and network outputs
 MISSING = "#bdbdbd"  # grey of a non-finite cell
 CELL = (46, 34)  # px: width and height of a heatmap cell, wide enough for "-1.25e-4"
 FONT = 10  # px: font of the values written in heatmap cells
+MIN_FONT = 6  # px: cells too small for their value in this size get no text (a 256 x 256 heatmap has none)
 CHAR_WIDTH = 0.56  # width of one character of that font, in font sizes
 MAX_GRID = 560  # px: tallest a heatmap gets, and widest the activations get; larger matrices get smaller cells
 MAX_MATRIX_WIDTH = 320  # px: widest a W^l heatmap gets, so W^l and dC/dW^l fit side by side in ~700 px
@@ -65,12 +66,14 @@ def _grid(
     """Columns of _cells -> a coloured rect per cell over a grey one (left grey when not finite), label on top.
 
     ``size`` is ``(rows, columns)``; cells are ``CELL`` px unless the grid would pass ``max_width`` wide or
-    ``MAX_GRID`` tall. With a ``selection``, clicking a cell selects it and the other cells fade.
+    ``MAX_GRID`` tall. Values are written only where they fit at ``MIN_FONT`` px or more. With a
+    ``selection``, clicking a cell selects it and the other cells fade.
     """
     rows, cols = size
     width, height = min(CELL[0], max_width / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
     longest = int(cells["label"].str.len().max()) if len(cells) else 1
-    font = min(FONT, (width - 4) / (CHAR_WIDTH * longest))  # long labels (1.23e+132) get a smaller font
+    font = min(FONT, height - 2, (width - 4) / (CHAR_WIDTH * longest))  # long labels (1.23e+132): smaller font
+    show_values = show_values and font >= MIN_FONT
     base = alt.Chart(cells).encode(x=x, y=y, tooltip=tooltip)
     missing = base.mark_rect(color=MISSING)  # shows through where the colour layer drops NaN and inf
     rect = base.mark_rect().encode(color=color)
@@ -78,12 +81,11 @@ def _grid(
         rect = rect.add_params(selection).encode(
             opacity=alt.when(selection).then(alt.value(1.0)).otherwise(alt.value(0.4))
         )
-    text = base.mark_text(fontSize=font).encode(
-        text=alt.Text("label:N"), color=alt.ColorValue("black", condition={"test": "datum.dark", "value": "white"})
-    )
-    return alt.layer(missing, rect, *([text] if show_values else [])).properties(
-        width=alt.Step(width), height=alt.Step(height)
-    )
+    layers = [missing, rect]
+    if show_values:
+        dark = alt.ColorValue("black", condition={"test": "datum.dark", "value": "white"})
+        layers.append(base.mark_text(fontSize=font).encode(text=alt.Text("label:N"), color=dark))
+    return alt.layer(*layers).properties(width=alt.Step(width), height=alt.Step(height))
 
 
 def _message(text: str) -> alt.Chart:
