@@ -267,3 +267,25 @@ def test_sweep_heatmap_of_512_learning_rates_writes_no_values():
     assert "text" not in marks(spec)
     small = charts.sweep_heatmap(cells.head(4), "final_loss", "Final cost").to_dict()
     assert "text" in marks(small)
+
+
+def test_heatmap_of_a_thinned_matrix_says_what_it_shows():
+    M = np.random.default_rng(0).normal(size=(257, 256))
+    spec = charts.heatmap(frames.matrix_frame(M, 1, max_side=20), "W^1", shape=M.shape).to_dict()
+    assert spec["title"] == {"text": "W^1", "subtitle": "20 of 257 rows and 20 of 256 columns, evenly spaced"}
+    whole = charts.heatmap(frames.matrix_frame(M[:4, :3], 1), "W^1", shape=(4, 3)).to_dict()
+    assert whole["title"] == "W^1"
+
+
+def test_activations_chart_says_how_many_neurons_and_observations_it_shows():
+    run = mlp.train(mlp.Config(data="circle", points=80, layers=(2, 40, 3, 1), init="normal", iterations=3))
+    df = frames.activations_frame(run, -1, max_neurons=10)
+    spec = charts.activations_chart(df, widths={1: 40, 2: 3}, observations=80).to_dict()
+    assert [grid["title"] for grid in spec["hconcat"]] == ["a^1: 10 of 40 neurons", "a^2"]
+    assert spec["title"]["subtitle"] == "identical columns = clone neurons; the first 50 of 80 observations"
+
+
+def test_surface_chart_says_how_many_points_it_draws():
+    run = mlp.train(mlp.Config(data="circle", points=2000, layers=(2, 3, 1), iterations=2))
+    spec = charts.surface_chart(frames.surface_frame(run), frames.points_frame(run, 1000), observations=2000)
+    assert spec.to_dict()["title"]["subtitle"] == "1,000 of 2,000 points, evenly spaced"
