@@ -1,6 +1,6 @@
 """Backprop Lab: `streamlit run dashboard.py`.
 
-The sidebar yields a configuration, one cached call trains it, and each tab draws the run.
+The sidebar yields a configuration, one shared call trains it, and each tab draws the run.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mlp import ConfigError, DataError
-from ui import compare, sweep, tabs
+from ui import compare, header, state, sweep, tabs
 from ui.runs import trained
 from ui.sidebar import check_link, sidebar
 from ui.text import plain
@@ -17,6 +17,7 @@ st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide")
 
 
 def main() -> None:
+    state.init()
     st.title("Backprop Lab")
     st.caption(
         "Why do hidden neurons that start with equal weights stay equal? Change the start in the sidebar "
@@ -30,8 +31,8 @@ def main() -> None:
         st.error(plain(str(error)))
         return
     run = trained(config)
-    tabs.header(run)
-    compare.share(run)
+    header.status(run)
+    header.buttons(config)
     # Only the open tab runs (on_change="rerun"), and the open tab is part of the link.
     pages = {
         "Results": tabs.results,
@@ -41,7 +42,8 @@ def main() -> None:
         "Compare": lambda run: compare.compare(run.config),
         "Sweep": lambda run: sweep.sweep_tab(run.config),
     }
-    for tab, draw in zip(st.tabs(list(pages), key="tab", on_change="rerun", bind="query-params"), pages.values()):
+    opened = st.tabs(list(pages), key=state.TAB, on_change="rerun", bind="query-params")
+    for tab, draw in zip(opened, pages.values()):
         if tab.open:
             with tab:
                 draw(run)

@@ -1,4 +1,4 @@
-"""Training behind the page: one cached call per configuration, with a progress bar when slow."""
+"""Training behind the page: one run per configuration, shared by every session, with a progress bar when slow."""
 
 from __future__ import annotations
 
@@ -7,29 +7,48 @@ import time
 import streamlit as st
 
 from mlp import Config, Run, train
+from ui.cache import gate, shared
 
 PROGRESS_AFTER_SECONDS = 0.5
 PROGRESS_EVERY_SECONDS = 0.1
+BUFFERS = 8  # a training holds about this many (observations x neurons) arrays: a^l, n^l, deltas, slopes ...
+# The symmetry metrics stack one hidden layer's neuron vectors over the snapshots, and compare them a
+# chunk of at most SYMMETRY_CHUNK values at a time in about SYMMETRY_BUFFERS arrays (mlp/symmetry.py;
+# tests/test_memory.py checks the whole estimate against tracemalloc's peak).
+SYMMETRY_CHUNK = 2_000_000
+SYMMETRY_BUFFERS = 10
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+def training_bytes(config: Config) -> int:
+    """Memory a training of ``config`` holds at its peak: snapshots, buffers and the symmetry metrics' arrays."""
+    S = min(config.snapshots, config.iterations + 1)
+    n_obs = config.dataset.X.shape[0]
+    snapshots = 2 * S * config.n_params  # weights and gradients
+    buffers = BUFFERS * n_obs * sum(config.layers)
+    layers = zip(config.layers, config.layers[1:-1], config.layers[2:])
+    stacks = [(S * n * (1 + n_in + n_out), S * n * max(n, 1 + n_in + n_out)) for n_in, n, n_out in layers if n > 1]
+    symmetry = max((stack + SYMMETRY_BUFFERS * min(SYMMETRY_CHUNK, pairs) for stack, pairs in stacks), default=0)
+    return 8 * (snapshots + buffers + symmetry)
+
+
+@shared
 def trained(config: Config) -> Run:
-    """The run of ``config``; identical configurations come from the cache, for every session.
+    """The run of ``config``; identical configurations come from the shared cache, for every session.
 
-    Training that takes more than half a second shows a progress bar, drawn and removed inside
-    this function: Streamlit replays a cached function's elements on a cache hit, and these end
-    removed, so a hit shows nothing.
+    Training that takes more than half a second shows a progress bar, drawn and removed inside this
+    function, which runs on a cache miss only. Trainings wait for memory at the shared :func:`gate`.
     """
     slot = st.empty()
-    started = shown = time.perf_counter()
+    with gate().hold(training_bytes(config)):
+        started = shown = time.perf_counter()
 
-    def progress(done: int, total: int) -> None:
-        nonlocal shown
-        now = time.perf_counter()
-        if now - started > PROGRESS_AFTER_SECONDS and now - shown > PROGRESS_EVERY_SECONDS:
-            shown = now
-            slot.progress(done / max(total, 1), text=f"Training: iteration {done:,} of {total:,}")
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            now = time.perf_counter()
+            if now - started > PROGRESS_AFTER_SECONDS and now - shown > PROGRESS_EVERY_SECONDS:
+                shown = now
+                slot.progress(done / max(total, 1), text=f"Training: iteration {done:,} of {total:,}")
 
-    run = train(config, progress=progress)
+        run = train(config, progress=progress)
     slot.empty()
     return run

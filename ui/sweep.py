@@ -10,17 +10,29 @@ from mlp import Config, ConfigError
 from mlp.config import MAX_SWEEP_RUNS, SweepSpec
 from mlp.optimizers import OPTIMIZERS
 from mlp.sweep import SweepResult, sweep
-from ui.compare import keep
+from ui import state
+from ui.cache import gate, shared
+from ui.kept import keep
+from ui.runs import BUFFERS
 from ui.sidebar import apply_config
 from ui.text import plain
 
-DEFAULT_LISTS = {"inits": "constant 1; normal 1; xavier 1", "lrs": "0.1, 0.5, 1, 2", "seeds": "0, 1, 2, 3"}
+MAX_LISTED = 16  # runs of a clicked cell listed (a cell holds one run per seed)
+STATE = 8  # copies of the stacked weights a sweep holds: weights, gradients, optimizer state, best so far ...
 
 
-@st.cache_data(max_entries=8, show_spinner="Training the sweep ...")
+def sweep_bytes(spec: SweepSpec) -> int:
+    """Memory a sweep of ``spec`` holds at its peak: its stacked weights and its stacked buffers."""
+    base, runs = spec.base, spec.n_runs
+    n_obs = base.dataset.X.shape[0]
+    return 8 * runs * (STATE * base.n_params + BUFFERS * n_obs * sum(base.layers))
+
+
+@shared
 def swept(spec: SweepSpec) -> SweepResult:
-    """Every run of ``spec``, trained together; identical sweeps come from the cache."""
-    return sweep(spec)
+    """Every run of ``spec``, trained together; identical sweeps come from the shared cache."""
+    with st.spinner("Training the sweep ..."), gate().hold(sweep_bytes(spec)):
+        return sweep(spec)
 
 
 def _form(base: Config) -> SweepSpec | None:
@@ -31,20 +43,20 @@ def _form(base: Config) -> SweepSpec | None:
             f"(at most {MAX_SWEEP_RUNS} runs)."
         )
         left, right = st.columns(2)
-        inits = left.text_input("Starts: init and scale, separated by ';'", DEFAULT_LISTS["inits"], key="sweep_inits")
-        lrs = right.text_input("Learning rates", DEFAULT_LISTS["lrs"], key="sweep_lrs")
-        optimizers = left.multiselect("Optimizers", list(OPTIMIZERS), ["gd"], key="sweep_optimizers")
-        seeds = right.text_input("Seeds", DEFAULT_LISTS["seeds"], key="sweep_seeds")
-        threshold = left.number_input("Cost threshold", 0.0, value=0.01, format="%g", key="sweep_threshold")
+        inits = left.text_input("Starts: init and scale, separated by ';'", key=state.SWEEP_INITS)
+        lrs = right.text_input("Learning rates", key=state.SWEEP_LRS)
+        optimizers = left.multiselect("Optimizers", list(OPTIMIZERS), key=state.SWEEP_OPTIMIZERS)
+        seeds = right.text_input("Seeds", key=state.SWEEP_SEEDS)
+        threshold = left.number_input("Cost threshold", 0.0, format="%g", key=state.SWEEP_THRESHOLD)
         if not st.form_submit_button("Run sweep", type="primary"):
-            return st.session_state.get("sweep_spec")
+            return st.session_state[state.SWEEP_SPEC]
     values = {"inits": inits, "lrs": lrs, "optimizers": ",".join(optimizers), "seeds": seeds, "threshold": threshold}
     try:
         spec = SweepSpec.from_mapping(base.to_mapping() | values)
     except ConfigError as error:
         st.error(plain(str(error)))
         return None
-    st.session_state.sweep_spec = spec
+    st.session_state[state.SWEEP_SPEC] = spec
     return spec
 
 
@@ -92,6 +104,9 @@ def sweep_tab(base: Config) -> None:
 
 
 def _run_list(shown: pd.DataFrame, result: SweepResult) -> None:
+    if len(shown) > MAX_LISTED:
+        st.caption(f"The {MAX_LISTED} with the lowest final cost of its {len(shown)} runs.")
+        shown = shown.nsmallest(MAX_LISTED, "final_loss")
     for _, row in shown.iterrows():
         text, button = st.columns([5, 1], vertical_alignment="center")
         text.markdown(

@@ -1,0 +1,216 @@
+"""Results shared by every session: one cache bounded by bytes and by time, holding objects, not pickles.
+
+A run, a chart spec or a table summary is a pure function of its inputs (a configuration, a snapshot, an
+option), so one copy serves every session: :func:`shared` memoises a function in the process-wide
+:class:`ByteCache`, keyed by the function and its arguments. The cache holds at most ``MAX_BYTES`` (least
+recently used entries go first) and drops what nobody used for ``TTL_SECONDS``, so a server's memory falls
+back once its learners leave. st.cache_data would pickle every entry and unpickle a copy on every hit (a
+run can be 160 MB) and bounds entries by count only; st.cache_resource returns the object itself but has
+no byte bound: here, one st.cache_resource holds the byte-bounded cache.
+
+:class:`Gate` bounds what is being computed at once by its expected bytes: two sessions training two
+160 MB runs at the same time would otherwise double the peak.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import sys
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any, ParamSpec, TypeVar
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+MAX_BYTES = 256 * 2**20  # what the cache may hold: a shared server has about 1 GB, ~200 MB of it libraries
+TTL_SECONDS = 600.0  # an entry nobody used for this long is dropped
+GATE_BYTES = 384 * 2**20  # expected bytes of the computations running at once (one larger runs alone)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def nbytes(value: Any) -> int:
+    """Bytes held by ``value``: arrays, frames, strings and the containers, dataclasses and dicts holding them.
+
+    Each object is counted once however often it is referenced; an array view counts its own elements.
+    """
+    seen: set[int] = set()
+
+    def size(obj: Any) -> int:
+        if id(obj) in seen:
+            return 0
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            return obj.nbytes + sys.getsizeof(np.empty(0))
+        if isinstance(obj, (pd.DataFrame, pd.Series)):
+            return int(np.sum(obj.memory_usage(deep=True)))
+        if isinstance(obj, dict):
+            return sys.getsizeof(obj) + sum(size(k) + size(v) for k, v in obj.items())
+        if isinstance(obj, (list, tuple, set, frozenset)):
+            return sys.getsizeof(obj) + sum(size(item) for item in obj)
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return sys.getsizeof(obj) + sum(size(getattr(obj, f.name)) for f in dataclasses.fields(obj))
+        return sys.getsizeof(obj)
+
+    return size(value)
+
+
+@dataclasses.dataclass
+class _Entry:
+    value: Any
+    size: int
+    used: float  # clock time of the last use
+
+
+class ByteCache:
+    """A least-recently-used map bounded by ``max_bytes`` whose entries expire ``ttl`` seconds after their last use.
+
+    :meth:`get` computes a missing value once however many threads ask for it at the same time. A value
+    larger than ``max_bytes`` is returned but not kept. Expired entries are dropped on every call and by
+    :meth:`start_sweeping`'s thread, so an idle server releases them too.
+    """
+
+    def __init__(self, max_bytes: int, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_bytes, self.ttl, self.clock = max_bytes, ttl, clock
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()  # least recently used first
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            self._expire()
+            return key in self._entries
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value under ``key``; ``make()`` computes and keeps it when missing (once for concurrent askers)."""
+        while True:
+            with self._lock:
+                self._expire()
+                if key in self._entries:
+                    return self._use(key)
+                computing = self._computing.get(key)
+                if computing is None:
+                    computing = self._computing[key] = threading.Lock()
+                    computing.acquire()
+                    break
+            with computing:  # another thread computes it: wait, then look again (it may have failed)
+                pass
+        try:
+            value = make()
+            self._put(key, value, nbytes(value))
+            return value
+        finally:
+            with self._lock:
+                del self._computing[key]
+            computing.release()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def purge(self) -> None:
+        """Drop the expired entries."""
+        with self._lock:
+            self._expire()
+
+    def start_sweeping(self, every: float) -> threading.Thread:
+        """A daemon thread that purges expired entries every ``every`` seconds while this cache exists."""
+        ref = weakref.ref(self)
+
+        def sweep() -> None:
+            while (cache := ref()) is not None:
+                cache.purge()
+                del cache
+                time.sleep(every)
+
+        thread = threading.Thread(target=sweep, name="byte-cache-sweeper", daemon=True)
+        thread.start()
+        return thread
+
+    def _use(self, key: Hashable) -> Any:
+        entry = self._entries[key]
+        entry.used = self.clock()
+        self._entries.move_to_end(key)
+        return entry.value
+
+    def _put(self, key: Hashable, value: Any, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            self._entries[key] = _Entry(value, size, self.clock())
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _expire(self) -> None:
+        oldest = self.clock() - self.ttl
+        while self._entries and next(iter(self._entries.values())).used < oldest:
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: Hashable) -> None:
+        self._bytes -= self._entries.pop(key).size
+
+
+class Gate:
+    """At most ``max_bytes`` of expected working memory computed at once; a larger job runs alone."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._busy = 0
+        self._free = threading.Condition()
+
+    @contextlib.contextmanager
+    def hold(self, size: int) -> Iterator[None]:
+        """Wait until ``size`` bytes fit beside the jobs running (or none runs), and hold them meanwhile."""
+        with self._free:
+            self._free.wait_for(lambda: self._busy == 0 or self._busy + size <= self.max_bytes)
+            self._busy += size
+        try:
+            yield
+        finally:
+            with self._free:
+                self._busy -= size
+                self._free.notify_all()
+
+
+@st.cache_resource(show_spinner=False)
+def cache() -> ByteCache:
+    """The server's one shared cache (st.cache_resource: created once, handed to every session as it is)."""
+    shared_cache = ByteCache(MAX_BYTES, TTL_SECONDS)
+    shared_cache.start_sweeping(TTL_SECONDS / 10)
+    return shared_cache
+
+
+@st.cache_resource(show_spinner=False)
+def gate() -> Gate:
+    """The server's one gate on memory being computed (see :class:`Gate`)."""
+    return Gate(GATE_BYTES)
+
+
+def shared(func: Callable[P, T]) -> Callable[P, T]:
+    """``func`` memoised in the shared :func:`cache`, keyed by its qualified name and its (hashable) arguments."""
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def memoised(*args: P.args, **kwargs: P.kwargs) -> T:
+        key = (name, args, tuple(sorted(kwargs.items())))
+        return cache().get(key, lambda: func(*args, **kwargs))
+
+    return memoised
