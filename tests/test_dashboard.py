@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -254,3 +255,18 @@ def test_bad_sweep_list_is_explained():
     button(at, "Run sweep").click().run()
     assert not at.exception
     assert len(at.error) == 1 and at.error[0].value.startswith("lr")
+
+
+def test_a_crash_shows_the_visitor_nothing_internal(monkeypatch):
+    # The project's .streamlit/config.toml, as a server started from the repository reads it.
+    monkeypatch.chdir(Path(APP).parent)
+    config.get_config_options(force_reparse=True)
+    try:
+        at = AppTest.from_string("raise RuntimeError('secret at /srv/app/ui/tabs.py')").run()
+        shown = [e.proto for e in at.exception]
+        assert len(shown) == 1
+        text = " ".join([shown[0].message, shown[0].type, *shown[0].stack_trace])
+        assert "secret" not in text and "/srv/app" not in text and "RuntimeError" not in text
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
