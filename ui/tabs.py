@@ -30,6 +30,9 @@ MAX_SIDE = 64  # rows or columns of one heatmap at most: W^l of a 256-wide layer
 MIN_SIDE = 8  # ... and at least, however many matrices share the cells
 ACTIVATION_CELLS = 12_000  # cells of the hidden activations chart (50 observations x neurons x layers)
 MAX_POINTS = 1_000  # data points drawn over the output surface
+# The surface is one forward pass of a grid (50 x 50 points at most): points x weights multiply-adds, at
+# most this many (30 layers of 256: 1.9 million weights took 3 s for 2,500 points; 15 x 15 here).
+SURFACE_WORK = 5e8
 MAX_TABLE_ROWS = 100  # rows of the outputs table
 MAX_TRACE_ROWS, MAX_TRACE_COLUMNS = 20, 12  # corner of each matrix of the Backprop maths tab
 # The gradient check runs 2 full passes per weight: 2 x weights x (weights x observations + a per-layer
@@ -63,11 +66,16 @@ def _loss_chart(config: Config, log_scale: bool) -> alt.Chart:
     return charts.loss_chart(frames.loss_frame({"run": trained(config)}), log_scale)
 
 
+def surface_resolution(config: Config) -> int:
+    """Grid points along each input of the output surface: 50, fewer for networks of many weights."""
+    return max(10, min(50, math.isqrt(int(SURFACE_WORK // config.n_params))))
+
+
 @chart_spec
 def _surface_chart(config: Config) -> alt.LayerChart:
     run = trained(config)
-    points = frames.points_frame(run, MAX_POINTS)
-    return charts.surface_chart(frames.surface_frame(run), points, observations=len(run.inputs))
+    surface = frames.surface_frame(run, resolution=surface_resolution(config))
+    return charts.surface_chart(surface, frames.points_frame(run, MAX_POINTS), observations=len(run.inputs))
 
 
 @shared
