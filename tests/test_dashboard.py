@@ -270,3 +270,14 @@ def test_a_crash_shows_the_visitor_nothing_internal(monkeypatch):
     finally:
         monkeypatch.undo()
         config.get_config_options(force_reparse=True)
+
+
+def test_sweep_of_150_learning_rates_draws_its_heatmaps():
+    at = open_tab(fresh(), "Sweep")
+    at.text_input(key="sweep_inits").set_value("normal 1")
+    at.text_input(key="sweep_lrs").set_value(", ".join(f"{0.01 * k:g}" for k in range(1, 151)))
+    at.text_input(key="sweep_seeds").set_value("0")
+    button(at, "Run sweep").click().run()
+    assert not at.exception and not at.error
+    assert any("150 runs of 1,000 iterations" in m.value for m in at.markdown)
+    assert len(at.get("vega_lite_chart")) == 3
