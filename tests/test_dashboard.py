@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,19 @@ def test_sweep_of_150_learning_rates_draws_its_heatmaps():
     assert not at.exception and not at.error
     assert any("150 runs of 1,000 iterations" in m.value for m in at.markdown)
     assert len(at.get("vega_lite_chart")) == 3
+
+
+def chart_titles(at: AppTest) -> list:
+    return [json.loads(e.proto.spec).get("title") for e in at.get("vega_lite_chart")]
+
+
+def test_weights_of_a_deep_network_are_drawn_ten_matrices_at_a_time():
+    at = fresh()
+    at.selectbox(key="data").set_value("xor").run()
+    at.text_input(key="layers").set_value(",".join(["2", *["8"] * 20, "1"])).run()
+    open_tab(at, "Weights")
+    assert at.radio(key="weights_matrices").options == ["W^0 to W^9", "W^10 to W^19", "W^20 to W^20"]
+    titles = chart_titles(at)
+    assert titles[:4] == ["W^0", "dC/dW^0", "W^1", "dC/dW^1"] and len(titles) == 2 * 10 + 1  # and the activations
+    at.radio(key="weights_matrices").set_value("W^20 to W^20").run()
+    assert not at.exception and chart_titles(at)[:2] == ["W^20", "dC/dW^20"] and len(chart_titles(at)) == 3

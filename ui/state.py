@@ -23,6 +23,7 @@ RUN_UPLOAD = "run_upload"  # the Compare tab's JSON upload widget
 RUN_UPLOAD_SEEN = "run_upload_seen"  # the file id of the last upload handled, so it is kept once
 LOSS_LOG = "loss_log"  # the Results tab's log-scale toggle
 WEIGHTS_ITERATION = "weights_iteration"  # the Weights tab's snapshot slider
+WEIGHTS_MATRICES = "weights_matrices"  # the group of W^l the Weights tab draws, in a network of many layers
 MATHS_ITERATION = "maths_iteration"  # the Backprop maths tab's snapshot slider
 SWEEP_SPEC = "sweep_spec"  # the last sweep submitted (a SweepSpec), or None
 SWEEP_INITS = "sweep_inits"  # the sweep form's fields: starts, learning rates, optimizers, seeds, threshold
@@ -55,7 +56,7 @@ def init() -> None:
             st.session_state[key] = default()
 
 
-def snapshot_choice(key: str, iterations: list[int], default_last: bool) -> None:
-    """Make the slider ``key`` hold one of ``iterations`` (the last or the first when it holds none of them)."""
-    if st.session_state.get(key) not in iterations:
-        st.session_state[key] = iterations[-1] if default_last else iterations[0]
+def choice(key: str, options: list, default: Any) -> None:
+    """Make the widget ``key`` hold one of ``options``: ``default`` when it holds none of them (a new run)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default

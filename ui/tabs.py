@@ -26,6 +26,7 @@ from ui.chart import chart_spec, show
 from ui.runs import trained
 
 WEIGHT_CELLS = 24_000  # heatmap cells on the Weights tab (and on the Compare tab), shared by its matrices
+MAX_MATRICES = 10  # W^l drawn at once (with their gradients); deeper networks show them ten at a time
 MAX_SIDE = 64  # rows or columns of one heatmap at most: W^l of a 256-wide layer shows every 4th
 MIN_SIDE = 8  # ... and at least, however many matrices share the cells
 ACTIVATION_CELLS = 12_000  # cells of the hidden activations chart (50 observations x neurons x layers)
@@ -48,7 +49,7 @@ def _snapshot_slider(run: Run, key: str, default_last: bool = True) -> int:
     if len(iterations) == 1:
         st.caption(f"Iteration {iterations[0]} (the only snapshot)")
         return 0
-    state.snapshot_choice(key, iterations, default_last)
+    state.choice(key, iterations, iterations[-1] if default_last else iterations[0])
     chosen = st.select_slider("Iteration", options=iterations, key=key)
     return iterations.index(chosen)
 
@@ -135,6 +136,17 @@ def _activations_chart(config: Config, snapshot: int) -> alt.HConcatChart | alt.
     return charts.activations_chart(df, domain, widths=widths, observations=len(run.inputs))
 
 
+def _matrices_shown(count: int) -> range:
+    """The W^l to draw: all of them, or the group of MAX_MATRICES the learner picks."""
+    groups = [range(i, min(i + MAX_MATRICES, count)) for i in range(0, count, MAX_MATRICES)]
+    if len(groups) == 1:
+        return groups[0]
+    labels = [f"W^{g[0]} to W^{g[-1]}" for g in groups]
+    state.choice(state.WEIGHTS_MATRICES, labels, labels[0])
+    chosen = st.radio(f"Matrices ({MAX_MATRICES} at a time)", labels, horizontal=True, key=state.WEIGHTS_MATRICES)
+    return groups[labels.index(chosen)]
+
+
 def weights(run: Run) -> None:
     """Every W^l and its gradient at one iteration, then the hidden activations."""
     s = _snapshot_slider(run, state.WEIGHTS_ITERATION)
@@ -143,8 +155,9 @@ def weights(run: Run) -> None:
         "column j goes to neuron j of layer l+1. Orange is positive, blue negative."
     )
     c = run.config
-    side = heatmap_side(2 * len(run.weights[s]))
-    for l in range(len(run.weights[s])):
+    shown = _matrices_shown(len(run.weights[s]))
+    side = heatmap_side(2 * len(shown))
+    for l in shown:
         left, right = st.columns(2)
         with left:
             show(_matrix_chart(c, s, l, False, side), width="content")
