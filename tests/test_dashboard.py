@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from streamlit import config
+from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -298,3 +300,25 @@ def test_weights_of_a_deep_network_are_drawn_ten_matrices_at_a_time():
     assert titles[:4] == ["W^0", "dC/dW^0", "W^1", "dC/dW^1"] and len(titles) == 2 * 10 + 1  # and the activations
     at.radio(key="weights_matrices").set_value("W^20 to W^20").run()
     assert not at.exception and chart_titles(at)[:2] == ["W^20", "dC/dW^20"] and len(chart_titles(at)) == 3
+
+
+def test_main_area_widgets_take_their_values_from_the_session_only(monkeypatch):
+    # ui/state.py sets the main area's keys before their widgets, which get no default of their own, so
+    # Streamlit's "created with a default value but also set via the Session State API" never applies to
+    # them (the sidebar's widgets still need .streamlit/config.toml's disableWidgetStateDuplicationWarning).
+    said: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: said.append(record.getMessage())
+    logger = logging.getLogger(policies.__name__)
+    logger.addHandler(handler)
+    config.set_option("global.disableWidgetStateDuplicationWarning", False)
+    try:
+        at = fresh()
+        button(at, "Set up the question's lesson").click().run()
+        for tab in ["Weights", "Backprop maths", "Compare", "Sweep", "Results"]:
+            monkeypatch.setattr(policies, "_shown_default_value_warning", False)  # else it warns once per process
+            open_tab(at, tab)
+    finally:
+        logger.removeHandler(handler)
+        config.get_config_options(force_reparse=True)
+    assert not [m for m in said if "default value but also had its value set" in m]
