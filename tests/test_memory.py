@@ -214,3 +214,23 @@ def test_download_buttons_hold_the_configuration_and_fetch_the_run_when_pressed(
     assert exported["config"]["seed"] == 12345 and len(exported["snapshots"]) == 200
     assert files["_history_csv"].splitlines()[0] == "iteration,loss" and len(files["_history_csv"].splitlines()) == 1002
     assert files["_outputs_csv"].startswith("observation,neuron,initial,output,target,error")
+
+
+def test_gate_says_when_a_job_waits():
+    gate, said = Gate(max_bytes=2), []
+    with gate.hold(1, on_wait=lambda: said.append("first")):
+        pass
+    release = threading.Event()
+
+    def hold_two() -> None:
+        with gate.hold(2):
+            release.wait(5)
+
+    holder = threading.Thread(target=hold_two)
+    holder.start()
+    time.sleep(0.05)
+    threading.Timer(0.1, release.set).start()
+    with gate.hold(1, on_wait=lambda: said.append("second")):
+        pass
+    holder.join()
+    assert said == ["second"]

@@ -177,10 +177,16 @@ class Gate:
         self._free = threading.Condition()
 
     @contextlib.contextmanager
-    def hold(self, size: int) -> Iterator[None]:
-        """Wait until ``size`` bytes fit beside the jobs running (or none runs), and hold them meanwhile."""
+    def hold(self, size: int, on_wait: Callable[[], object] = lambda: None) -> Iterator[None]:
+        """Wait until ``size`` bytes fit beside the jobs running (or none runs), and hold them meanwhile.
+
+        ``on_wait()`` is called once if the job has to wait (to tell the user why nothing moves).
+        """
+        fits = lambda: self._busy == 0 or self._busy + size <= self.max_bytes  # noqa: E731
         with self._free:
-            self._free.wait_for(lambda: self._busy == 0 or self._busy + size <= self.max_bytes)
+            if not fits():
+                on_wait()
+                self._free.wait_for(fits)
             self._busy += size
         try:
             yield

@@ -39,7 +39,8 @@ def trained(config: Config) -> Run:
     function, which runs on a cache miss only. Trainings wait for memory at the shared :func:`gate`.
     """
     slot = st.empty()
-    with gate().hold(training_bytes(config)):
+    waiting = lambda: slot.info("Waiting for memory: other runs are training on this server.")  # noqa: E731
+    with gate().hold(training_bytes(config), on_wait=waiting):
         started = shown = time.perf_counter()
 
         def progress(done: int, total: int) -> None:
