@@ -12,8 +12,10 @@ question's run on the same tab (imports and one-time set-up are not counted), th
 CPU seconds of the whole process (resource.getrusage: every thread), the peak memory it added (VmHWM,
 reset before the link through /proc/self/clear_refs, minus the RSS before it), and the CPU of a rerun of
 the same page (what every later click pays while the caches hold the run). The Compare tab compares four
-copies of the case's run (the most it compares), the Sweep tab runs its default sweep on the case's
-network. One link must not pin the shared server: every cell should stay under 10 s and 500 MB here.
+copies of the case's run (the most it compares); the Sweep tab presses 'Run sweep' with its default lists
+on the case's network (a case at its budget has no room for 48 more runs: the page refuses in one
+sentence, shown as "says: ..."), and with 512 runs on the question's network (the most a sweep has).
+One link must not pin the shared server: every cell should stay under 10 s and 500 MB here.
 """
 
 from __future__ import annotations
@@ -65,10 +67,21 @@ CASES = {
 }
 # Links known to be costly on a tab, at the iterations they name (not at the budget).
 LINKS = {
+    "question's 2-3-3-2, a sweep of 512 runs": Config(),
     "2-256-256-2, 149 snapshots, 148 iterations": Config(layers=(2, 256, 256, 2), snapshots=149, iterations=148),
     "30 hidden layers of 256, 10 iterations": Config(
         layers=(2, *[MAX_WIDTH] * (MAX_DEPTH - 2), 2), init="normal", snapshots=5, iterations=10
     ),
+}
+
+
+# The Sweep tab's lists for a case (the form's defaults otherwise): 2 starts x 64 learning rates x 4 seeds.
+SWEEP_FORMS = {
+    "question's 2-3-3-2, a sweep of 512 runs": {
+        "sweep_inits": "normal 1; xavier 1",
+        "sweep_lrs": ", ".join(f"{0.05 * k:g}" for k in range(1, 65)),
+        "sweep_seeds": "0, 1, 2, 3",
+    }
 }
 
 
@@ -85,15 +98,19 @@ class Cost:
     page_cpu: float  # s: the page of the open tab, once the run is trained
     peak_mb: float  # MB added to the process at its peak
     rerun_cpu: float  # s: the same page again, from the caches
-    problems: list[str]  # exceptions or errors the page showed
+    problems: list[str]  # exceptions the page showed
+    said: list[str]  # errors the page showed (a refusal in one sentence)
 
     @property
     def cpu(self) -> float:
         return self.train_cpu + self.page_cpu
 
     def row(self) -> str:
-        over = self.cpu > LIMITS[0] or self.peak_mb > LIMITS[1]
-        flag = "OVER" if over else ("page: " + "; ".join(self.problems)[:60] if self.problems else "")
+        over = "OVER " if self.cpu > LIMITS[0] or self.peak_mb > LIMITS[1] else ""
+        if self.problems:
+            flag = over + "EXCEPTION " + "; ".join(self.problems)[:60]
+        else:
+            flag = over + ("says: " + "; ".join(self.said)[:50] if self.said else "")
         return (f"{self.cpu:8.2f} s {self.train_cpu:8.2f} s {self.page_cpu:8.2f} s "
                 f"{self.peak_mb:8.0f} MB {self.rerun_cpu:7.2f} s  {flag}")
 
@@ -125,37 +142,40 @@ def _page(config: Config, tab: str):
     return at
 
 
-def _open(at, tab: str) -> list[str]:
-    """Run the page (pressing 'Run sweep' on the Sweep tab); the exceptions and errors it shows."""
+def _open(at, tab: str, form: dict[str, str]) -> None:
+    """Run the page; on the Sweep tab, fill in ``form`` (text inputs by key) and press 'Run sweep'."""
     at.run()
     if tab == "Sweep":
+        for key, text in form.items():
+            at.text_input(key=key).set_value(text)
         next(b for b in at.button if b.label == "Run sweep").click().run()
-    return [e.value[:200] for e in [*at.exception, *at.error]]
 
 
-def measure(config: Config, tab: str) -> Cost:
+def measure(config: Config, tab: str, form: dict[str, str]) -> Cost:
     """Open ``config``'s link on ``tab`` in this process (after drawing the question's run there)."""
     from ui.runs import trained
 
-    _open(_page(Config(), tab), tab)  # imports, Altair's schema, Streamlit's set-up: not the link's
+    _open(_page(Config(), tab), tab, {})  # imports, Altair's schema, Streamlit's set-up: not the link's
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # VmHWM := VmRSS
     rss, started = _status_kb("VmRSS"), _cpu()
     trained(config)  # what the page's first call does on a cache miss, timed on its own
     trained_at = _cpu()
     at = _page(config, tab)
-    problems = _open(at, tab)
+    _open(at, tab, form)
     drawn = _cpu()
     peak = (_status_kb("VmHWM") - rss) / 1024
+    problems, said = [e.value[:200] for e in at.exception], [e.value[:200] for e in at.error]
     at.run()
-    return Cost(trained_at - started, drawn - trained_at, peak, _cpu() - drawn, problems)
+    return Cost(trained_at - started, drawn - trained_at, peak, _cpu() - drawn, problems, said)
 
 
-def measure_in_a_new_process(config: Config, tab: str) -> Cost:
-    command = [sys.executable, "-m", "benchmarks.budget", "--measure", config.to_json(), tab]
+def measure_in_a_new_process(config: Config, tab: str, form: dict[str, str]) -> Cost:
+    command = [sys.executable, "-m", "benchmarks.budget", "--measure", config.to_json(), tab, json.dumps(form)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
-        return Cost(float("nan"), float("nan"), float("nan"), float("nan"), [done.stderr.strip()[-300:]])
+        nan = float("nan")
+        return Cost(nan, nan, nan, nan, [done.stderr.strip()[-300:]], [])
     return Cost(**json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -184,7 +204,7 @@ def tabs_table(cases: dict[str, Config], tabs: list[str]) -> None:
     for name, config in cases.items():
         print(f"  {name}: {config.iterations:,} iterations, {config.snapshots} snapshots", flush=True)
         for tab in tabs:
-            cost = measure_in_a_new_process(config, tab)
+            cost = measure_in_a_new_process(config, tab, SWEEP_FORMS.get(name, {}))
             worst_cpu, worst_peak = max(worst_cpu, cost.cpu), max(worst_peak, cost.peak_mb)
             print(f"  {'':52s} {tab:15s} {cost.row()}", flush=True)
     print(f"largest: {worst_cpu:.2f} s of CPU, {worst_peak:.0f} MB (limits: {LIMITS[0]:g} s, {LIMITS[1]:g} MB)")
@@ -195,10 +215,10 @@ def main() -> None:
     parser.add_argument("--cases", nargs="+", metavar="NAME", help="cases whose name contains one of these words")
     parser.add_argument("--tabs", nargs="+", choices=TABS, default=list(TABS))
     parser.add_argument("--no-training", action="store_true", help="skip the training table")
-    parser.add_argument("--measure", nargs=2, metavar=("CONFIG_JSON", "TAB"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=3, metavar=("CONFIG_JSON", "TAB", "FORM_JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:  # the child process of one table cell
-        cost = measure(Config.from_json(args.measure[0]), args.measure[1])
+        cost = measure(Config.from_json(args.measure[0]), args.measure[1], json.loads(args.measure[2]))
         print(json.dumps(cost.__dict__))
         return
     cases = {name: c for name, c in tab_cases().items() if not args.cases or any(w in name for w in args.cases)}
