@@ -234,3 +234,21 @@ def test_gate_says_when_a_job_waits():
         pass
     holder.join()
     assert said == ["second"]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return int(f.read().split("VmRSS:")[1].split()[0]) / 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the resident memory in /proc")
+def test_memory_freed_in_small_blocks_goes_back_to_the_system():
+    import ui.cache
+
+    blocks = [np.ones(1_250) for _ in range(20_000)]  # 10 kB each, 200 MB: a run's snapshots are such arrays
+    keep = np.ones(1_250)  # allocated after them: the heap's top stays in use
+    del blocks
+    before = rss_mb()
+    ui.cache.give_back_freed_memory()
+    assert before - rss_mb() > 100, (before, rss_mb())
+    del keep
