@@ -6,10 +6,13 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit import config
 from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
+
+import mlp
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 TIMEOUT = 60  # training the larger cases takes seconds on a shared 2-core machine
@@ -322,3 +325,55 @@ def test_main_area_widgets_take_their_values_from_the_session_only(monkeypatch):
         logger.removeHandler(handler)
         config.get_config_options(force_reparse=True)
     assert not [m for m in said if "default value but also had its value set" in m]
+
+
+def link_page(query: dict[str, str], tab: str = "Results") -> AppTest:
+    """A new session opening the link ``query`` on ``tab``."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in {**query, "tab": tab}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.error
+    return at
+
+
+CIRCLE = {"data": "circle", "points": "200", "init": "normal", "iterations": "20"}
+
+
+def test_outputs_table_shows_its_first_rows_and_says_so():
+    at = link_page({**CIRCLE, "layers": "2,4,1"})
+    table = next(df.value for df in at.dataframe if "target y" in df.value.columns)
+    run = mlp.train(mlp.Config(data="circle", points=200, layers=(2, 4, 1), init="normal", iterations=20))
+    assert len(table) == 100
+    np.testing.assert_allclose(table["a^L at 20"], run.outputs[:100, 0], rtol=1e-12)
+    assert "The first 100 of 200 rows; 'Outputs CSV' above holds them all." in [c.value for c in at.caption]
+
+
+def test_maths_tables_show_a_corner_of_large_matrices_and_say_so():
+    at = link_page({**CIRCLE, "layers": "2,20,1"}, "Backprop maths")
+    run = mlp.train(mlp.Config(data="circle", points=200, layers=(2, 20, 1), init="normal", iterations=20))
+    steps = {s.symbol: s for s in mlp.trace(run.config.architecture, run.weights[0], run.inputs, run.targets)}
+    notes = [c.value for c in at.caption]
+    assert "200 x 3: the first 20 rows" in notes  # [1 | a^0]
+    assert "3 x 20: the first 12 columns" in notes  # dC/dW^0
+    assert "200 x 20: the first 20 rows and 12 columns" in notes  # n^1, a^1 ...
+    dW = next(df.value for df in at.dataframe if list(df.value.index) == ["1 (bias)", "a^0_0", "a^0_1"])
+    assert dW.shape == (3, 12)
+    np.testing.assert_allclose(dW.to_numpy(), steps["dC/dW^0"].value[:, :12], rtol=1e-12)
+
+
+def test_gradient_check_of_a_costly_network_is_skipped_with_its_price():
+    at = link_page({**CIRCLE, "layers": "2,40,40,1"}, "Backprop maths")
+    said = " ".join(i.value for i in at.info)
+    assert ("Skipped: the check runs two passes over all 200 observations for each of the 1,801 weights, "
+            "1.3e+09 multiply-adds (at most 2e+08).") in said
+    assert "agree" not in all_text(at)
+
+
+def test_json_download_of_a_run_with_many_snapshot_values_leaves_them_out_and_says_so():
+    at = link_page({"layers": "2,128,128,2", "init": "normal", "snapshots": "40", "iterations": "39"})
+    helps = [e.proto.help for e in at.get("download_button")]
+    assert any(h.startswith("Configuration, loss history, no snapshots (more than 1,000,000 values)") for h in helps)
+    at = link_page({"init": "normal"})
+    helps = [e.proto.help for e in at.get("download_button")]
+    assert any(h.startswith("Configuration, loss history, snapshots and outputs") for h in helps)
