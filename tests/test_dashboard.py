@@ -377,3 +377,18 @@ def test_json_download_of_a_run_with_many_snapshot_values_leaves_them_out_and_sa
     at = link_page({"init": "normal"})
     helps = [e.proto.help for e in at.get("download_button")]
     assert any(h.startswith("Configuration, loss history, snapshots and outputs") for h in helps)
+
+
+def test_a_sweep_cell_of_many_seeds_lists_its_best_runs_and_says_so():
+    at = open_tab(fresh(), "Sweep")
+    at.text_input(key="sweep_inits").set_value("normal 1")
+    at.text_input(key="sweep_lrs").set_value("0.5")
+    at.text_input(key="sweep_seeds").set_value(",".join(str(seed) for seed in range(20)))
+    button(at, "Run sweep").click().run()
+    at.session_state["sweep_loss_map"] = {"selection": {"cell": [{"cell": "normal 1 · gd · lr 0.5"}]}}  # a click
+    at.run()
+    assert not at.exception
+    assert "The 16 with the lowest final cost of its 20 runs." in [c.value for c in at.caption]
+    listed = [float(m.value.split("**")[1]) for m in at.markdown if "final cost **" in m.value]
+    assert len(listed) == 16 and listed == sorted(listed)
+    assert len([b for b in at.button if b.label == "Open"]) == 16

@@ -97,7 +97,8 @@ def sweep_tab(base: Config) -> None:
             charts.sweep_heatmap(cells, "iterations", f"Iterations to reach cost {spec.threshold:g} (median)"),
             width="content",
         )
-    chosen = [p.get("cell") for p in event.selection.get(charts.SWEEP_SELECTION, [])] if event else []
+    clicked = event.get("selection", {}).get(charts.SWEEP_SELECTION, []) if event else []
+    chosen = [p.get("cell") for p in clicked]
     shown = runs[runs["cell"].isin(chosen)] if chosen else runs.nsmallest(8, "final_loss")
     st.subheader("Runs of the selected cell" if chosen else "The 8 runs with the lowest final cost")
     _run_list(shown, result)
