@@ -268,7 +268,7 @@ def test_a_crash_shows_the_visitor_nothing_internal(monkeypatch):
     monkeypatch.chdir(Path(APP).parent)
     config.get_config_options(force_reparse=True)
     try:
-        at = AppTest.from_string("raise RuntimeError('secret at /srv/app/ui/tabs.py')").run()
+        at = AppTest.from_string("raise RuntimeError('secret at /srv/app/ui/tabs.py')", default_timeout=TIMEOUT).run()
         shown = [e.proto for e in at.exception]
         assert len(shown) == 1
         text = " ".join([shown[0].message, shown[0].type, *shown[0].stack_trace])
