@@ -36,6 +36,7 @@ def chart_spec(build: Callable[P, alt.TopLevelMixin]) -> Callable[P, dict]:
     return shared(spec)
 
 
-def show(spec: dict, width: Literal["stretch", "content"] = "stretch") -> None:
-    """Draw a spec made by a :func:`chart_spec` function."""
-    st.vega_lite_chart(spec, width=width)
+def show(spec: dict, width: Literal["stretch", "content"] = "stretch", **selection) -> object:
+    """Draw a spec made by a :func:`chart_spec` function; ``selection`` (``key``, ``on_select``) makes its
+    clicks an event, which is returned."""
+    return st.vega_lite_chart(spec, width=width, **selection)

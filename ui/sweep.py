@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +13,7 @@ from mlp.optimizers import OPTIMIZERS
 from mlp.sweep import SweepResult, sweep
 from ui import state
 from ui.cache import gate, shared
+from ui.chart import chart_spec, show
 from ui.kept import keep
 from ui.runs import BUFFERS
 from ui.sidebar import apply_config
@@ -60,6 +62,17 @@ def _form(base: Config) -> SweepSpec | None:
     return spec
 
 
+@shared
+def _runs(spec: SweepSpec) -> pd.DataFrame:
+    """One row per run of the sweep (frames.sweep_frame)."""
+    return frames.sweep_frame(swept(spec).frame_records())
+
+
+@chart_spec
+def _heatmap(spec: SweepSpec, value: str, title: str, log_scale: bool) -> alt.LayerChart:
+    return charts.sweep_heatmap(frames.sweep_cells(_runs(spec)), value, title, log_scale=log_scale)
+
+
 def _open(config: Config) -> None:
     keep(config)
     apply_config(config)
@@ -72,31 +85,21 @@ def sweep_tab(base: Config) -> None:
         st.info("Choose the lists and press 'Run sweep'.")
         return
     result = swept(spec)
-    runs = frames.sweep_frame(result.frame_records())
-    cells = frames.sweep_cells(runs)
+    runs = _runs(spec)
     diverged = int((runs["status"] == "diverged").sum())
     st.markdown(
         f"{len(runs)} runs of {result.configs[0].iterations:,} iterations in {result.seconds:.2f} s"
         + (f"; {diverged} diverged." if diverged else ".")
         + " Click a cell to list its runs."
     )
-    event = st.altair_chart(
-        charts.sweep_heatmap(cells, "final_loss", "Final cost (median over seeds)", log_scale=True),
-        on_select="rerun",
-        key="sweep_loss_map",
-        width="content",
-    )
+    loss_map = _heatmap(spec, "final_loss", "Final cost (median over seeds)", True)
+    event = show(loss_map, width="content", key="sweep_loss_map", on_select="rerun")
     left, right = st.columns(2)
     with left:
-        st.altair_chart(
-            charts.sweep_heatmap(cells, "distinct", "Distinct hidden neurons (fewest over seeds)"),
-            width="content",
-        )
+        show(_heatmap(spec, "distinct", "Distinct hidden neurons (fewest over seeds)", False), width="content")
     with right:
-        st.altair_chart(
-            charts.sweep_heatmap(cells, "iterations", f"Iterations to reach cost {spec.threshold:g} (median)"),
-            width="content",
-        )
+        title = f"Iterations to reach cost {spec.threshold:g} (median)"
+        show(_heatmap(spec, "iterations", title, False), width="content")
     clicked = event.get("selection", {}).get(charts.SWEEP_SELECTION, []) if event else []
     chosen = [p.get("cell") for p in clicked]
     shown = runs[runs["cell"].isin(chosen)] if chosen else runs.nsmallest(8, "final_loss")
