@@ -181,16 +181,16 @@ class ByteCache:
         self._bytes -= self._entries.pop(key).size
 
 
-def _malloc_trim() -> Callable[[], object]:
-    """glibc's malloc_trim(0), or nothing where the C library is another."""
+def _glibc() -> ctypes.CDLL | None:
+    """The GNU C library, or None where the C library is another (its tuning below is then skipped)."""
     try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return lambda: None
-    return lambda: trim(0)
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:
+        return None
 
 
-_trim = _malloc_trim()
+_GLIBC = _glibc()
 
 
 def _keep_the_c_heap_small() -> None:
@@ -202,13 +202,10 @@ def _keep_the_c_heap_small() -> None:
     10 sessions, freed memory given back every 5 s): peak 1,147 MB and 454 MB once the sessions ended
     without this, 849 MB and 371 MB with it; training times do not change measurably.
     """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    m_mmap_threshold, m_arena_max = -3, -8  # glibc's mallopt parameters
-    libc.mallopt(m_mmap_threshold, 128 * 1024)  # blocks of 128 kB and more: mapped, and unmapped when freed
-    libc.mallopt(m_arena_max, 2)
+    if _GLIBC is not None:
+        m_mmap_threshold, m_arena_max = -3, -8  # glibc's mallopt parameters
+        _GLIBC.mallopt(m_mmap_threshold, 128 * 1024)  # blocks of 128 kB and more: mapped, unmapped when freed
+        _GLIBC.mallopt(m_arena_max, 2)
 
 
 _keep_the_c_heap_small()
@@ -223,7 +220,8 @@ def give_back_freed_memory() -> None:
     1,516 MB), with the cache holding at most 256 MB and 384 MB of trainings at once; 532 MB with it
     (peak 1,214 MB). It takes about 20 ms (ctypes lets other threads run meanwhile).
     """
-    _trim()
+    if _GLIBC is not None:
+        _GLIBC.malloc_trim(0)
 
 
 class Gate:
