@@ -9,7 +9,7 @@ import streamlit as st
 
 from mlp import ConfigError, DataError
 from ui import compare, header, state, sweep, tabs
-from ui.runs import trained
+from ui.runs import trained_on_page
 from ui.sidebar import check_link, sidebar
 from ui.text import plain
 
@@ -30,7 +30,7 @@ def main() -> None:
     except (ConfigError, DataError) as error:
         st.error(plain(str(error)))
         return
-    run = trained(config)
+    run = trained_on_page(config)
     header.status(run)
     header.buttons(config)
     # Only the open tab runs (on_change="rerun"), and the open tab is part of the link.

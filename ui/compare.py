@@ -13,7 +13,7 @@ from mlp import Config, ConfigError, Run
 from ui import state
 from ui.chart import chart_spec, show
 from ui.kept import MAX_KEPT, config_of, keep, kept, names, remove, rename
-from ui.runs import trained
+from ui.runs import trained, trained_on_page
 from ui.sidebar import MAX_UPLOAD_BYTES
 from ui.tabs import heatmap_side
 from ui.text import plain
@@ -114,6 +114,8 @@ def compare(current: Config) -> None:
         )
         return
     named = tuple((shown[i], config_of(i, current)) for i in selection)
+    for _, config in named:
+        trained_on_page(config)  # a kept run no longer cached trains here, its progress shown
     settings = frames.settings_frame(dict(named))
     everything = st.toggle("Show every setting", key=state.COMPARE_ALL_SETTINGS)
     table = settings if everything else settings[settings["differs"]]

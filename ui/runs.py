@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from mlp import Config, Run, train
-from ui.cache import gate, shared
+from ui.cache import cache, gate
 
 PROGRESS_AFTER_SECONDS = 0.5
 PROGRESS_EVERY_SECONDS = 0.1
@@ -31,16 +32,33 @@ def training_bytes(config: Config) -> int:
     return 8 * (snapshots + buffers + symmetry)
 
 
-@shared
 def trained(config: Config) -> Run:
-    """The run of ``config``; identical configurations come from the shared cache, for every session.
+    """The run of ``config``, from the cache shared by every session; trained on a miss (nothing drawn)."""
+    return cache().get(_key(config), lambda: _train(config))
 
-    Training that takes more than half a second shows a progress bar, drawn and removed inside this
-    function, which runs on a cache miss only. Trainings wait for memory at the shared :func:`gate`.
+
+def trained_on_page(config: Config) -> Run:
+    """:func:`trained`, with a progress bar on the page while a miss trains for more than half a second.
+
+    Its placeholder is drawn on hits too, so that the elements below it keep their places from one rerun to
+    the next, and the browser updates them where they are instead of drawing them again.
     """
     slot = st.empty()
-    waiting = lambda: slot.info("Waiting for memory: other runs are training on this server.")  # noqa: E731
-    with gate().hold(training_bytes(config), on_wait=waiting):
+    run = cache().get(_key(config), lambda: _train(config, slot))
+    slot.empty()
+    return run
+
+
+def _key(config: Config) -> tuple:
+    return (f"{__name__}.trained", config)
+
+
+def _train(config: Config, slot: DeltaGenerator | None = None) -> Run:
+    """Train ``config`` once the gate lets it; with a ``slot``, progress and waiting are shown there."""
+    waiting = (lambda: slot.info("Waiting for memory: other runs are training on this server.")) if slot else None
+    with gate().hold(training_bytes(config), on_wait=waiting or (lambda: None)):
+        if slot is None:
+            return train(config)
         started = shown = time.perf_counter()
 
         def progress(done: int, total: int) -> None:
@@ -50,6 +68,4 @@ def trained(config: Config) -> Run:
                 shown = now
                 slot.progress(done / max(total, 1), text=f"Training: iteration {done:,} of {total:,}")
 
-        run = train(config, progress=progress)
-    slot.empty()
-    return run
+        return train(config, progress=progress)

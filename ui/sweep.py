@@ -33,7 +33,7 @@ def sweep_bytes(spec: SweepSpec) -> int:
 @shared
 def swept(spec: SweepSpec) -> SweepResult:
     """Every run of ``spec``, trained together; identical sweeps come from the shared cache."""
-    with st.spinner("Training the sweep ..."), gate().hold(sweep_bytes(spec)):
+    with gate().hold(sweep_bytes(spec)):
         return sweep(spec)
 
 
@@ -84,7 +84,8 @@ def sweep_tab(base: Config) -> None:
     if spec is None:
         st.info("Choose the lists and press 'Run sweep'.")
         return
-    result = swept(spec)
+    with st.spinner("Training the sweep ..."):  # drawn on hits too: the elements below keep their places
+        result = swept(spec)
     runs = _runs(spec)
     diverged = int((runs["status"] == "diverged").sum())
     st.markdown(
