@@ -111,8 +111,10 @@ class Cost:
             flag = over + "EXCEPTION " + "; ".join(self.problems)[:60]
         else:
             flag = over + ("says: " + "; ".join(self.said)[:50] if self.said else "")
-        return (f"{self.cpu:8.2f} s {self.train_cpu:8.2f} s {self.page_cpu:8.2f} s "
-                f"{self.peak_mb:8.0f} MB {self.rerun_cpu:7.2f} s  {flag}")
+        return (
+            f"{self.cpu:8.2f} s {self.train_cpu:8.2f} s {self.page_cpu:8.2f} s "
+            f"{self.peak_mb:8.0f} MB {self.rerun_cpu:7.2f} s  {flag}"
+        )
 
 
 def _cpu() -> float:
@@ -197,8 +199,10 @@ def training_table(names: list[str]) -> None:
 
 
 def tabs_table(cases: dict[str, Config], tabs: list[str]) -> None:
-    print("\none link on one tab, in a fresh process: CPU of the first request (training, then the page), "
-          "peak memory added, CPU of a rerun")
+    print(
+        "\none link on one tab, in a fresh process: CPU of the first request (training, then the page), "
+        "peak memory added, CPU of a rerun"
+    )
     print(f"  {'case':52s} {'tab':15s} {'CPU':>10s} {'training':>10s} {'page':>10s} {'peak':>11s} {'rerun':>9s}")
     worst_cpu = worst_peak = 0.0
     for name, config in cases.items():

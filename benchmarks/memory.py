@@ -104,8 +104,10 @@ def summary(result: dict, every: float) -> str:
     curve, ended, mb = result["curve"], result["ended"], lambda kb: kb / 1024
     seconds = sorted(s for v in result["visitors"] for s in v.seconds)
     errors = [e for v in result["visitors"] for e in v.errors]
-    lines = [f"Backprop Lab's memory: {len(result['visitors'])} visitors, {len(seconds)} links opened "
-             f"({len(errors)} failed), {ended:.0f} s"]
+    lines = [
+        f"Backprop Lab's memory: {len(result['visitors'])} visitors, {len(seconds)} links opened "
+        f"({len(errors)} failed), {ended:.0f} s"
+    ]
     lines.append(f"  {'t (s)':>7}  {'RSS (MB)':>9}")
     t = 0.0
     while t <= curve[-1][0]:
@@ -116,14 +118,19 @@ def summary(result: dict, every: float) -> str:
     last = curve[-1][1]
     peak_ok = mb(result["peak"]) < TARGETS_MB["peak"]
     after_ok = mb(last) < TARGETS_MB["after"]
-    lines.append(f"  idle server {mb(result['idle']):.0f} MB; highest sample while visited {mb(during):.0f} MB; "
-                 f"peak (VmHWM) {mb(result['peak']):.0f} MB (target < {TARGETS_MB['peak']} MB: "
-                 f"{'met' if peak_ok else 'MISSED'})")
-    lines.append(f"  {curve[-1][0] - ended:.0f} s after the sessions ended: {mb(last):.0f} MB "
-                 f"(target < {TARGETS_MB['after']} MB: {'met' if after_ok else 'MISSED'})")
+    lines.append(
+        f"  idle server {mb(result['idle']):.0f} MB; highest sample while visited {mb(during):.0f} MB; "
+        f"peak (VmHWM) {mb(result['peak']):.0f} MB (target < {TARGETS_MB['peak']} MB: "
+        f"{'met' if peak_ok else 'MISSED'})"
+    )
+    lines.append(
+        f"  {curve[-1][0] - ended:.0f} s after the sessions ended: {mb(last):.0f} MB "
+        f"(target < {TARGETS_MB['after']} MB: {'met' if after_ok else 'MISSED'})"
+    )
     if seconds:
-        lines.append(f"  link opened -> page received: median {seconds[len(seconds) // 2]:.1f} s, "
-                     f"max {seconds[-1]:.1f} s")
+        lines.append(
+            f"  link opened -> page received: median {seconds[len(seconds) // 2]:.1f} s, max {seconds[-1]:.1f} s"
+        )
     lines += [f"  ERROR {e}" for e in errors[:10]]
     return "\n".join(lines)
 

@@ -42,10 +42,14 @@ def cpu_ms(work: Callable[[], object], repeats: int = 5) -> float:
 
 def weights_tab_builders() -> list[Callable[[], object]]:
     run = train(RUN)
-    matrices = [(f"{name}^{l}", l, M) for l in range(len(run.weights[-1]))
-                for name, M in (("W", run.weights[-1][l]), ("dC/dW", run.gradients[-1][l]))]
-    builders = [lambda t=t, l=l, M=M: charts.heatmap(frames.matrix_frame(M, l), t, shape=M.shape)
-                for t, l, M in matrices]
+    matrices = [
+        (f"{name}^{l}", l, M)
+        for l in range(len(run.weights[-1]))
+        for name, M in (("W", run.weights[-1][l]), ("dC/dW", run.gradients[-1][l]))
+    ]
+    builders = [
+        lambda t=t, l=l, M=M: charts.heatmap(frames.matrix_frame(M, l), t, shape=M.shape) for t, l, M in matrices
+    ]
     return builders + [lambda: charts.activations_chart(frames.activations_frame(run, -1))]
 
 
@@ -54,8 +58,16 @@ def chart_costs() -> dict[str, float]:
     from streamlit import dataframe_util
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-    totals = dict.fromkeys(["build", "st.altair_chart's conversion", "charts.spec (swap .data)",
-                            "charts.spec on a deep copy", "Arrow bytes of the data"], 0.0)
+    totals = dict.fromkeys(
+        [
+            "build",
+            "st.altair_chart's conversion",
+            "charts.spec (swap .data)",
+            "charts.spec on a deep copy",
+            "Arrow bytes of the data",
+        ],
+        0.0,
+    )
     for build in weights_tab_builders():
         chart = build()
         spec = charts.spec(chart)
@@ -86,8 +98,10 @@ def main() -> None:
     print(f"1. the Weights tab's {len(weights_tab_builders())} charts of {RUN.layers}: ms of CPU, all charts together")
     for name, ms in costs.items():
         print(f"  {name:32s} {ms:8.1f} ms")
-    print("2. runner.postScriptGC: a rerun of the Weights tab (charts cached), median of "
-          f"{args.reruns}, and the server's memory after")
+    print(
+        "2. runner.postScriptGC: a rerun of the Weights tab (charts cached), median of "
+        f"{args.reruns}, and the server's memory after"
+    )
     for on in (True, False):
         seconds, rss = rerun_seconds(on, args.reruns)
         print(f"  postScriptGC = {str(on).lower():5s}  {seconds:6.3f} s   {rss / 1024:6.0f} MB")

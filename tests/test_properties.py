@@ -44,10 +44,18 @@ def configs(draw) -> Config:
     if data == "custom":
         rows, n_in, n_out = draw(st.integers(1, 40)), draw(st.integers(1, MAX_COLUMNS)), draw(st.integers(1, 4))
         low = 0.0 if loss == "cross_entropy" else -MAX_SCALE
-        values["inputs"] = draw(st.lists(st.lists(finite(-MAX_SCALE, MAX_SCALE), min_size=n_in, max_size=n_in),
-                                         min_size=rows, max_size=rows))
-        values["targets"] = draw(st.lists(st.lists(finite(low, 1.0 if low == 0 else MAX_SCALE), min_size=n_out,
-                                                   max_size=n_out), min_size=rows, max_size=rows))
+        values["inputs"] = draw(
+            st.lists(
+                st.lists(finite(-MAX_SCALE, MAX_SCALE), min_size=n_in, max_size=n_in), min_size=rows, max_size=rows
+            )
+        )
+        values["targets"] = draw(
+            st.lists(
+                st.lists(finite(low, 1.0 if low == 0 else MAX_SCALE), min_size=n_out, max_size=n_out),
+                min_size=rows,
+                max_size=rows,
+            )
+        )
     else:
         n_in, n_out = SIZES[data]
     if data in GENERATED:
@@ -136,5 +144,13 @@ def test_the_widest_and_deepest_network_opens_every_tab():
 def test_a_custom_table_of_the_largest_allowed_size_opens_every_tab():
     rng = np.random.default_rng(0)  # 400 rows of 64 inputs: as large as a link carries (200,000 characters)
     X, Y = rng.normal(size=(400, MAX_COLUMNS)).round(2), rng.uniform(size=(400, 2)).round(2)
-    every_tab(Config(data="custom", inputs=tuple(map(tuple, X)), targets=tuple(map(tuple, Y)),
-                     layers=(MAX_COLUMNS, 16, 2), init="he", iterations=10))
+    every_tab(
+        Config(
+            data="custom",
+            inputs=tuple(map(tuple, X)),
+            targets=tuple(map(tuple, Y)),
+            layers=(MAX_COLUMNS, 16, 2),
+            init="he",
+            iterations=10,
+        )
+    )
