@@ -70,9 +70,9 @@ def sample(pid: int, curve: list[tuple[float, int]], stop: threading.Event, bega
         stop.wait(0.5)
 
 
-def run(users: int, links: int, after: float, log=print) -> dict:
+def run(users: int, links: int, after: float, root: str = str(harness.ROOT), log=print) -> dict:
     """Start a server, let ``users`` visitors open ``links`` links each, watch memory until ``after`` s past."""
-    with harness.serve_process() as server:
+    with harness.serve_process(root=root) as server:
         began = time.monotonic()
         curve: list[tuple[float, int]] = []
         stop = threading.Event()
@@ -141,8 +141,9 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=10, help="links each visitor opens, one after the other")
     parser.add_argument("--after", type=float, default=60, help="seconds to watch after the last visitor left")
     parser.add_argument("--every", type=float, default=15, help="seconds between printed points of the curve")
+    parser.add_argument("--root", default=str(harness.ROOT), help="the checkout to serve (default: this one)")
     args = parser.parse_args()
-    result = run(args.users, args.links, args.after)
+    result = run(args.users, args.links, args.after, args.root)
     print(summary(result, args.every))
     if any(v.errors for v in result["visitors"]):
         sys.exit(1)
