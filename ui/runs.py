@@ -54,18 +54,19 @@ def _key(config: Config) -> tuple:
 
 
 def _train(config: Config, slot: DeltaGenerator | None = None) -> Run:
-    """Train ``config`` once the gate lets it; with a ``slot``, progress and waiting are shown there."""
-    waiting = (lambda: slot.info("Waiting for memory: other runs are training on this server.")) if slot else None
-    with gate().hold(training_bytes(config), on_wait=waiting or (lambda: None)):
-        if slot is None:
+    """Train ``config`` once the gate lets it; with a ``slot``, waiting and progress are shown there."""
+    if slot is None:
+        with gate().hold(training_bytes(config)):
             return train(config)
-        started = shown = time.perf_counter()
 
-        def progress(done: int, total: int) -> None:
-            nonlocal shown
-            now = time.perf_counter()
-            if now - started > PROGRESS_AFTER_SECONDS and now - shown > PROGRESS_EVERY_SECONDS:
-                shown = now
-                slot.progress(done / max(total, 1), text=f"Training: iteration {done:,} of {total:,}")
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        now = time.perf_counter()
+        if now - started > PROGRESS_AFTER_SECONDS and now - shown > PROGRESS_EVERY_SECONDS:
+            shown = now
+            slot.progress(done / max(total, 1), text=f"Training: iteration {done:,} of {total:,}")
 
+    waiting = lambda: slot.info("Waiting for memory: other runs are training on this server.")  # noqa: E731
+    with gate().hold(training_bytes(config), on_wait=waiting):
+        started = shown = time.perf_counter()  # once the gate lets it train
         return train(config, progress=progress)
