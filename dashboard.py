@@ -1,6 +1,6 @@
 """Backprop Lab: `streamlit run dashboard.py`.
 
-The sidebar yields a configuration, one cached call trains it, and each tab draws the run.
+The sidebar yields a configuration, one shared call trains it, and each tab draws the run.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from mlp import ConfigError, DataError
-from ui import compare, neurons, sweep, tabs
-from ui.runs import trained
+from ui import compare, header, lesson, neurons, state, sweep, tabs
+from ui.runs import trained_on_page
 from ui.sidebar import check_link, sidebar
 from ui.text import plain
 
@@ -17,6 +17,7 @@ st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide")
 
 
 def main() -> None:
+    state.init()
     st.title("Backprop Lab")
     st.caption(
         "Why do hidden neurons that start with equal weights stay equal? Change the start in the sidebar "
@@ -29,9 +30,9 @@ def main() -> None:
     except (ConfigError, DataError) as error:
         st.error(plain(str(error)))
         return
-    run = trained(config)
-    tabs.header(run)
-    compare.share(run)
+    run = trained_on_page(config)
+    header.status(run)
+    header.buttons(config)
     # Only the open tab runs (on_change="rerun"), and the open tab is part of the link.
     pages = {
         "Results": tabs.results,
@@ -40,9 +41,11 @@ def main() -> None:
         "Symmetry": tabs.symmetry,
         "Backprop maths": tabs.maths,
         "Compare": lambda run: compare.compare(run.config),
+        "Lesson": lesson.lesson,
         "Sweep": lambda run: sweep.sweep_tab(run.config),
     }
-    for tab, draw in zip(st.tabs(list(pages), key="tab", on_change="rerun", bind="query-params"), pages.values()):
+    opened = st.tabs(list(pages), key=state.TAB, on_change="rerun", bind="query-params")
+    for tab, draw in zip(opened, pages.values()):
         if tab.open:
             with tab:
                 draw(run)

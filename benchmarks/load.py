@@ -25,10 +25,10 @@ no run ends with an exception; and no text it received holds a value another use
 
 Printed: change-to-data median and 95th percentile (target p95 < 3 s) and the browser's
 change-to-redraw, changes, keeps, errors, isolation, the server's peak memory (VmHWM in its /proc
-status), the server's script runs (timed inside the server by benchmarks/server_hook: wall and CPU
-seconds) and the CPU used while driving by the server and by everything else. A hard time limit
-ends the run in any case; the server and the browser are always shut down. tests/test_load.py runs
-the same scenario (:func:`run`) for a shorter time.
+status; 1 GB or more is an error), the server's script runs (timed inside the server by
+benchmarks/server_hook: wall and CPU seconds) and the CPU used while driving by the server and by
+everything else. A hard time limit ends the run in any case; the server and the browser are always
+shut down. tests/test_load.py runs the same scenario (:func:`run`) for a shorter time.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ from mlp import Config
 
 SETTINGS = ("init_scale", "lr", "iterations")
 DEFAULTS = Config()
-MAX_KEPT = 8  # ui/compare.py keeps at most this many runs per session
+MAX_KEPT = 8  # ui/kept.py keeps at most this many runs per session
+PEAK_MEMORY_MB = 1000  # the server's peak memory must stay below this (a shared server has about 1 GB)
 TARGET_P95 = 3.0
 STEP_TIMEOUT = 60
 OPEN_TIMEOUT = 120
@@ -121,7 +122,7 @@ class User:
     open_seconds: float = float("nan")
 
     def keep(self) -> None:
-        """What ui/compare.py's keep() does to this session's kept runs."""
+        """What ui/kept.py's keep() does to this session's kept runs."""
         if self.config in self.kept:
             return
         self.kept.append(self.config)
@@ -129,7 +130,7 @@ class User:
             self.kept.pop(0)
 
     def expected_names(self) -> list[str]:
-        """The kept runs' names as the Compare tab writes them (ui/compare.py's names())."""
+        """The kept runs' names as the Compare tab writes them (ui/kept.py's names())."""
         distinct = list(dict.fromkeys([self.config, *self.kept]))
         auto = dict(zip(distinct, run_names(distinct)))
         return [auto[c] for c in self.kept]
@@ -174,6 +175,8 @@ class Result:
     @property
     def errors(self) -> list[str]:
         out = [f"{_who(u, self)}: {e}" for u in self.everyone for e in u.errors]
+        if self.server_peak_kb / 1024 >= PEAK_MEMORY_MB:
+            out.append(f"the server's peak memory was {self.server_peak_kb / 1024:.0f} MB, over {PEAK_MEMORY_MB} MB")
         return out + (["the hard time limit ended the run"] if self.hard_limit_hit else [])
 
     @property
@@ -452,7 +455,7 @@ def summary(result: Result) -> str:
     per_user = [len(u.changes) for u in users]
     lines.append(f"  changes {len(totals)} ({min(per_user)}-{max(per_user)} per user), "
                  f"keeps {len(keeps)}, errors {len(result.errors)}, isolation failures {len(result.mismatches)}")
-    lines.append(f"  server: peak memory (VmHWM) {result.server_peak_kb / 1024:.0f} MB")
+    lines.append(f"  server: peak memory (VmHWM) {result.server_peak_kb / 1024:.0f} MB (target < {PEAK_MEMORY_MB} MB)")
     if result.seconds > 0:
         server, machine = result.server_cpu / result.seconds, result.machine_cpu / result.seconds
         lines.append(f"  CPU while driving, in cores of {os.cpu_count()}: server {server:.2f}, everything else "

@@ -6,6 +6,7 @@ Titles use the learner's notation: ``W^l`` from layer ``l`` to ``l+1``, activati
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import altair as alt
 import numpy as np
@@ -16,6 +17,7 @@ SEQUENTIAL = "viridis"  # colour-blind safe; activations and network outputs
 MISSING = "#bdbdbd"  # grey of a non-finite cell
 CELL = (46, 34)  # px: width and height of a heatmap cell, wide enough for "-1.25e-4"
 FONT = 10  # px: font of the values written in heatmap cells
+MIN_FONT = 6  # px: cells too small for their value in this size get no text (a 256 x 256 heatmap has none)
 CHAR_WIDTH = 0.56  # width of one character of that font, in font sizes
 MAX_GRID = 560  # px: tallest a heatmap gets, and widest the activations get; larger matrices get smaller cells
 MAX_MATRIX_WIDTH = 320  # px: widest a W^l heatmap gets, so W^l and dC/dW^l fit side by side in ~700 px
@@ -60,30 +62,34 @@ def _grid(
     show_values: bool,
     tooltip: list[alt.Tooltip],
     max_width: float,
+    title: str | alt.Title,
     selection: alt.Parameter | None = None,
 ) -> alt.LayerChart:
     """Columns of _cells -> a coloured rect per cell over a grey one (left grey when not finite), label on top.
 
     ``size`` is ``(rows, columns)``; cells are ``CELL`` px unless the grid would pass ``max_width`` wide or
-    ``MAX_GRID`` tall. With a ``selection``, clicking a cell selects it and the other cells fade.
+    ``MAX_GRID`` tall. Values are written only where they fit at ``MIN_FONT`` px or more. With a
+    ``selection``, clicking a cell selects it and the other cells fade. The layers share the data of the
+    layer chart, and its properties are set at once: Altair compares layers' data by printing each frame,
+    and copies the whole chart on every ``properties`` call (together 70% of building a heatmap).
     """
     rows, cols = size
     width, height = min(CELL[0], max_width / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
     longest = int(cells["label"].str.len().max()) if len(cells) else 1
-    font = min(FONT, (width - 4) / (CHAR_WIDTH * longest))  # long labels (1.23e+132) get a smaller font
-    base = alt.Chart(cells).encode(x=x, y=y, tooltip=tooltip)
+    font = min(FONT, height - 2, (width - 4) / (CHAR_WIDTH * longest))  # long labels (1.23e+132): smaller font
+    show_values = show_values and font >= MIN_FONT
+    base = alt.Chart().encode(x=x, y=y, tooltip=tooltip)
     missing = base.mark_rect(color=MISSING)  # shows through where the colour layer drops NaN and inf
     rect = base.mark_rect().encode(color=color)
     if selection is not None:
         rect = rect.add_params(selection).encode(
             opacity=alt.when(selection).then(alt.value(1.0)).otherwise(alt.value(0.4))
         )
-    text = base.mark_text(fontSize=font).encode(
-        text=alt.Text("label:N"), color=alt.ColorValue("black", condition={"test": "datum.dark", "value": "white"})
-    )
-    return alt.layer(missing, rect, *([text] if show_values else [])).properties(
-        width=alt.Step(width), height=alt.Step(height)
-    )
+    layers = [missing, rect]
+    if show_values:
+        dark = alt.ColorValue("black", condition={"test": "datum.dark", "value": "white"})
+        layers.append(base.mark_text(fontSize=font).encode(text=alt.Text("label:N"), color=dark))
+    return alt.layer(*layers, data=cells, width=alt.Step(width), height=alt.Step(height), title=title)
 
 
 def _message(text: str) -> alt.Chart:
@@ -101,10 +107,25 @@ def _exact(title: str) -> alt.Tooltip:
     return alt.Tooltip("exact:N", title=title)
 
 
+def _thinned(shown: tuple[int, int], shape: tuple[int, int] | None) -> str | None:
+    """``65 of 257 rows and 64 of 256 columns, evenly spaced`` when ``shown`` is less than ``shape``; else None."""
+    if shape is None:
+        return None
+    parts = [f"{k:,} of {n:,} {name}" for k, n, name in zip(shown, shape, ("rows", "columns")) if k < n]
+    return " and ".join(parts) + ", evenly spaced" if parts else None
+
+
 def heatmap(
-    df: pd.DataFrame, title: str, domain: float | None = None, show_values: bool | None = None
+    df: pd.DataFrame,
+    title: str,
+    domain: float | None = None,
+    show_values: bool | None = None,
+    shape: tuple[int, int] | None = None,
 ) -> alt.LayerChart:
-    """Columns row, col, from_label, to_label, value (a matrix_frame) -> W^l as cells, bias row on top."""
+    """Columns row, col, from_label, to_label, value (a matrix_frame) -> W^l as cells, bias row on top.
+
+    ``shape`` is the whole matrix's: when the frame holds fewer rows or columns, the subtitle says so.
+    """
     v = df["value"].astype(float)
     largest = float(np.abs(_finite(v)).max(initial=0.0))
     d = domain if domain is not None and domain > 0 else largest if largest > 0 else 1.0
@@ -125,11 +146,18 @@ def heatmap(
     )
     tooltip = [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"), _exact("value")]
     show = len(df) <= MAX_VALUE_CELLS if show_values is None else show_values
-    return _grid(cells, x, y, color, size, show, tooltip, MAX_MATRIX_WIDTH).properties(title=title)
+    subtitle = _thinned(size, shape)
+    titled = alt.Title(title, subtitle=subtitle) if subtitle else title
+    return _grid(cells, x, y, color, size, show, tooltip, MAX_MATRIX_WIDTH, titled)
 
 
-def _layer_grid(cells: pd.DataFrame, l: int, color: alt.Color, tooltip: list, max_width: float) -> alt.LayerChart:
-    """The _cells of hidden layer ``l`` -> its heatmap, neurons ``a^l_j`` across, observations down."""
+def _layer_grid(
+    cells: pd.DataFrame, l: int, color: alt.Color, tooltip: list, max_width: float, width: int | None
+) -> alt.LayerChart:
+    """The _cells of hidden layer ``l`` -> its heatmap, neurons ``a^l_j`` across, observations down.
+
+    ``width`` is the layer's number of neurons: when the cells hold fewer, the title says how many are shown.
+    """
     x = alt.X(
         "neuron:O",
         title=None,
@@ -137,13 +165,21 @@ def _layer_grid(cells: pd.DataFrame, l: int, color: alt.Color, tooltip: list, ma
     )
     y = alt.Y("observation:O", title="observation", axis=alt.Axis(labelOverlap="parity"))
     size = (cells["observation"].nunique(), cells["neuron"].nunique())
-    return _grid(cells, x, y, color, size, len(cells) <= MAX_VALUE_CELLS, tooltip, max_width).properties(title=f"a^{l}")
+    title = f"a^{l}" if width is None or size[1] >= width else f"a^{l}: {size[1]} of {width} neurons"
+    return _grid(cells, x, y, color, size, len(cells) <= MAX_VALUE_CELLS, tooltip, max_width, title)
 
 
-def activations_chart(df: pd.DataFrame, domain: tuple[float, float] | None = None) -> alt.HConcatChart | alt.Chart:
+def activations_chart(
+    df: pd.DataFrame,
+    domain: tuple[float, float] | None = None,
+    widths: Mapping[int, int] | None = None,
+    observations: int | None = None,
+) -> alt.HConcatChart | alt.Chart:
     """Columns layer, observation, neuron, activation -> one heatmap per hidden layer a^l, side by side.
 
     ``domain`` fixes the colour range (``(0, 1)`` for sigmoid); by default it is the data's range.
+    ``widths`` (neurons of each layer) and ``observations`` (of the data set) are the whole run's: when the
+    frame holds fewer, the titles say so.
     """
     if df.empty:
         return _message("This network has no hidden layer: there are no hidden activations to show.")
@@ -158,9 +194,16 @@ def activations_chart(df: pd.DataFrame, domain: tuple[float, float] | None = Non
     )
     tooltip = [alt.Tooltip("observation:O"), alt.Tooltip("layer:O"), alt.Tooltip("neuron:O"), _exact("a^l_j")]
     layers = sorted(df["layer"].unique())
-    grids = [_layer_grid(cells[cells["layer"] == l], l, color, tooltip, MAX_GRID / len(layers)) for l in layers]
-    title = alt.Title("Hidden activations a^l, one row per observation", subtitle="identical columns = clone neurons")
-    return alt.hconcat(*grids, title=title)
+    widths = widths or {}
+    grids = [
+        _layer_grid(cells[cells["layer"] == l], l, color, tooltip, MAX_GRID / len(layers), widths.get(l))
+        for l in layers
+    ]
+    subtitle = "identical columns = clone neurons"
+    shown = df["observation"].nunique()
+    if observations is not None and shown < observations:
+        subtitle += f"; the first {shown} of {observations:,} observations"
+    return alt.hconcat(*grids, title=alt.Title("Hidden activations a^l, one row per observation", subtitle=subtitle))
 
 
 def loss_chart(df: pd.DataFrame, log_scale: bool = True) -> alt.Chart:
@@ -274,8 +317,11 @@ def _edges(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values - half * SEAMLESS, values + half * SEAMLESS
 
 
-def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame) -> alt.LayerChart:
-    """surface_frame (x1, x2, output) and points_frame (observation, x1, x2, target, output) -> a^L_0 map."""
+def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame, observations: int | None = None) -> alt.LayerChart:
+    """surface_frame (x1, x2, output) and points_frame (observation, x1, x2, target, output) -> a^L_0 map.
+
+    ``observations`` is the data set's size: when the points frame holds fewer, the subtitle says so.
+    """
     (x1_lo, x1_hi), (x2_lo, x2_hi) = _edges(surface_df["x1"]), _edges(surface_df["x2"])
     grid = surface_df.assign(x1_lo=x1_lo, x1_hi=x1_hi, x2_lo=x2_lo, x2_hi=x2_hi)
     scale = alt.Scale(scheme=SEQUENTIAL)
@@ -310,8 +356,11 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame) -> alt.Laye
             ],
         )
     )
+    title = "Output a^L_0 over the inputs; points coloured by their target y_0"
+    thinned = observations is not None and len(points_df) < observations
+    subtitle = f"{len(points_df):,} of {observations:,} points, evenly spaced" if thinned else alt.Undefined
     return alt.layer(surface, points).properties(
-        width="container", height=380, title="Output a^L_0 over the inputs; points coloured by their target y_0"
+        width="container", height=380, title=alt.Title(title, subtitle=subtitle) if thinned else title
     )
 
 
@@ -319,8 +368,12 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     """The Vega-Lite spec of ``chart`` as ``st.vega_lite_chart`` takes it, with its data left as DataFrames.
 
     Every DataFrame becomes a named dataset (``spec["datasets"]``), which Streamlit sends as Arrow, so the
-    spec can be cached and drawn again without Altair. Altair's default theme (a 300 px view) is left out,
-    as ``st.altair_chart`` leaves it out. ``chart`` itself is not changed.
+    spec can be cached and drawn again without Altair (``python -m benchmarks.workarounds``: converting the
+    Weights tab's 7 charts as st.altair_chart does on every rerun costs 238 ms of CPU). Altair's default
+    theme (a 300 px view) is left out, as ``st.altair_chart`` leaves it out. ``chart`` itself is not
+    changed: its DataFrames are lent a name during the call and put back. Altair's other way, a data
+    transformer, is one global setting for every thread of the server; converting a deep copy of the
+    chart costs 110 ms for those 7 charts, against 72 ms here.
     """
     datasets: dict[str, pd.DataFrame] = {}
     names: dict[int, str] = {}
@@ -339,7 +392,7 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     name_data(chart)
     try:
         result = chart.to_dict(validate=False)  # the same dict; tests/test_charts.py checks it against a validated one
-    finally:  # put the DataFrames back (copying the chart instead costs more than the rest)
+    finally:  # put the DataFrames back
         for part, frame in swapped:
             part.data = frame
     config = result.get("config", {})
@@ -378,4 +431,4 @@ def sweep_heatmap(cells: pd.DataFrame, value: str, title: str, log_scale: bool =
     tooltip = [alt.Tooltip("cell:N", title="runs"), alt.Tooltip("runs:Q", title="seeds"), _exact(value)]
     rows, cols = data["row"].nunique(), data["lr_text"].nunique()
     show = rows * cols <= 4 * MAX_VALUE_CELLS
-    return _grid(data, x, y, color, (rows, cols), show, tooltip, WIDTH, selection).properties(title=title)
+    return _grid(data, x, y, color, (rows, cols), show, tooltip, WIDTH, title, selection)

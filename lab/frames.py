@@ -23,6 +23,11 @@ MAX_NAME_VALUE = 16  # characters of one setting's value inside a run name
 FIELDS = tuple(field.name for field in dataclasses.fields(Config))  # the configuration's field order
 
 
+def spread(n: int, most: int | None) -> np.ndarray:
+    """At most ``most`` evenly spaced indices of ``range(n)``, the first and the last included (all if None)."""
+    return np.arange(n) if most is None or n <= most else snapshot_schedule(n - 1, most)
+
+
 def _long(M: np.ndarray, row: str, col: str, value: str) -> pd.DataFrame:
     """Columns <row>, <col>, <value>: one row per entry of the 2-D ``M``, in row-major order."""
     rows, cols = np.indices(M.shape)
@@ -73,9 +78,15 @@ def outputs_frame(runs: Mapping[str, Run]) -> pd.DataFrame:
     return _stack(frames, ["run", "observation", "neuron", "initial", "output", "target", "error"])
 
 
-def matrix_frame(M: np.ndarray, layer: int) -> pd.DataFrame:
-    """Columns row, col, from_label, to_label, value: the long form of ``W^layer`` or ``dC/dW^layer``."""
-    df = _long(M, "row", "col", "value")
+def matrix_frame(M: np.ndarray, layer: int, max_side: int | None = None) -> pd.DataFrame:
+    """Columns row, col, from_label, to_label, value: the long form of ``W^layer`` or ``dC/dW^layer``.
+
+    With ``max_side``, only that many evenly spaced rows and columns (the bias row and the first and last
+    neuron included); row and col stay the matrix's own indices.
+    """
+    rows, cols = spread(M.shape[0], max_side), spread(M.shape[1], max_side)
+    df = _long(M[np.ix_(rows, cols)], "row", "col", "value")
+    df["row"], df["col"] = rows[df["row"]], cols[df["col"]]
     from_labels = np.array([f"b^{layer} (bias)", *_neurons(layer, M.shape[0] - 1)])
     to_labels = np.array(_neurons(layer + 1, M.shape[1]))
     return df.assign(from_label=from_labels[df["row"]], to_label=to_labels[df["col"]])[
@@ -83,15 +94,22 @@ def matrix_frame(M: np.ndarray, layer: int) -> pd.DataFrame:
     ]
 
 
-def weights_frames(run: Run, snapshot: int) -> list[pd.DataFrame]:
+def weights_frames(run: Run, snapshot: int, max_side: int | None = None) -> list[pd.DataFrame]:
     """One matrix_frame (row, col, from_label, to_label, value) per ``W^l`` at ``snapshot``."""
-    return [matrix_frame(W, l) for l, W in enumerate(run.weights[snapshot])]
+    return [matrix_frame(W, l, max_side) for l, W in enumerate(run.weights[snapshot])]
 
 
-def activations_frame(run: Run, snapshot: int) -> pd.DataFrame:
-    """Columns layer, observation, neuron, activation: hidden ``a^1 .. a^{L-1}`` of the first 50 observations."""
+def activations_frame(run: Run, snapshot: int, max_neurons: int | None = None) -> pd.DataFrame:
+    """Columns layer, observation, neuron, activation: hidden ``a^1 .. a^{L-1}`` of the first 50 observations.
+
+    With ``max_neurons``, only that many evenly spaced neurons of each layer (neuron keeps its index ``j``).
+    """
     a = _network(run, snapshot, run.inputs[:MAX_OBSERVATIONS])
-    frames = [_long(a[l], "observation", "neuron", "activation").assign(layer=l) for l in range(1, len(a) - 1)]
+    frames = []
+    for l in range(1, len(a) - 1):
+        neurons = spread(a[l].shape[1], max_neurons)
+        df = _long(a[l][:, neurons], "observation", "neuron", "activation")
+        frames.append(df.assign(neuron=neurons[df["neuron"]], layer=l))
     return _stack(frames, ["layer", "observation", "neuron", "activation"])
 
 
@@ -122,16 +140,20 @@ def surface_frame(run: Run, snapshot: int = -1, resolution: int = 50) -> pd.Data
     return pd.DataFrame({"x1": grid[:, 0], "x2": grid[:, 1], "output": _finite(output)})
 
 
-def points_frame(run: Run) -> pd.DataFrame:
-    """Columns observation, x1, x2 (NaN for 1-input data), target, output: first input pair and first output."""
-    X = run.inputs
+def points_frame(run: Run, max_points: int | None = None) -> pd.DataFrame:
+    """Columns observation, x1, x2 (NaN for 1-input data), target, output: first input pair and first output.
+
+    With ``max_points``, only that many evenly spaced observations.
+    """
+    shown = spread(len(run.inputs), max_points)
+    X = run.inputs[shown]
     return pd.DataFrame(
         {
-            "observation": np.arange(len(X)),
+            "observation": shown,
             "x1": X[:, 0],
             "x2": X[:, 1] if X.shape[1] > 1 else np.nan,
-            "target": run.targets[:, 0],
-            "output": _finite(run.outputs[:, 0]),
+            "target": run.targets[shown, 0],
+            "output": _finite(run.outputs[shown, 0]),
         }
     )
 
@@ -147,9 +169,13 @@ def trace_steps(run: Run, snapshot: int = 0) -> list[Step]:
         return mlp.trace(run.config.architecture, run.weights[snapshot], run.inputs, run.targets)
 
 
-def step_table(step: Step) -> pd.DataFrame:
-    """A step's matrix, wide, with the rows and columns the engine names (``obs i`` / ``a^l_j`` ...)."""
-    return matrix_table(step.value, list(step.rows), list(step.columns))
+def step_table(step: Step, max_rows: int | None = None, max_columns: int | None = None) -> pd.DataFrame:
+    """A step's matrix, wide, with the rows and columns the engine names (``obs i`` / ``a^l_j`` ...).
+
+    With ``max_rows`` and ``max_columns``, only its top left corner of at most that many rows and columns.
+    """
+    r, c = max_rows, max_columns  # None slices everything
+    return matrix_table(step.value[:r, :c], list(step.rows[:r]), list(step.columns[:c]))
 
 
 def settings_frame(configs: Mapping[str, Config]) -> pd.DataFrame:

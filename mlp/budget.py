@@ -42,8 +42,9 @@ PRODUCT_CALL = 250
 MULTIPLY_ADD = 1.0
 ENTRY = 25
 PARAMETER = 8
-# Symmetry metrics: ns per unit of mlp.symmetry.metrics_work (one set of weights).
-METRICS_UNIT = 1.5
+# Symmetry metrics: ns per unit of mlp.symmetry.metrics_work (one set of weights). Measured 0.03 to 0.7 ns
+# here (benchmarks/costs.py), dearest on random and near-equal neurons, cheapest on clones.
+METRICS_UNIT = 1.0
 
 # Memory limits. Stored weight and gradient snapshots: snapshots x parameters values of each.
 SNAPSHOT_BUDGET = 10_000_000

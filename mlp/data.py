@@ -21,7 +21,8 @@ from .echo import echo
 from .errors import ConfigError
 
 MAX_ROWS = 10_000
-MAX_COLUMNS = 64
+MAX_COLUMNS = 64  # inputs, and targets: a table of both has up to twice as many columns
+MAX_TABLE_COLUMNS = 2 * MAX_COLUMNS
 MAX_VALUE = 1e6
 # One limit for every file a user gives: a CSV, a configuration or an exported run (JSON).
 MAX_FILE_BYTES = 10_000_000
@@ -141,10 +142,12 @@ GENERATED = tuple(name for name, source in DATASETS.items() if source.generated)
 # Tables of numbers.
 
 
-def numbers(rows: Sequence[Sequence[Any]], where: str, names: Sequence[str] = (), first_row: int = 1) -> np.ndarray:
+def numbers(
+    rows: Sequence[Sequence[Any]], where: str, names: Sequence[str] = (), first_row: int = 1, most: int = MAX_COLUMNS
+) -> np.ndarray:
     """The cells of ``rows`` (text or numbers) as floats, shape ``(len(rows), columns)``.
 
-    Every row has as many cells as ``names`` (or as the first row); every cell is a finite number
+    Every row has as many cells as ``names`` (or as the first row), at most ``most``; every cell is a finite number
     from ``-MAX_VALUE`` to ``MAX_VALUE``. Raises :class:`DataError` naming ``where``, the first bad
     row (counted from ``first_row``) and its column (by ``names``, else from 1).
     """
@@ -155,8 +158,8 @@ def numbers(rows: Sequence[Sequence[Any]], where: str, names: Sequence[str] = ()
     if not names and not isinstance(rows[0], (list, tuple)):
         raise DataError(where, f"row {first_row} is {echo(rows[0])}, not a row of numbers.")
     width = len(names) or len(rows[0])
-    if not 1 <= width <= MAX_COLUMNS:
-        raise DataError(where, f"{width:,} columns is not allowed; use 1 to {MAX_COLUMNS} columns.")
+    if not 1 <= width <= most:
+        raise DataError(where, f"{width:,} columns is not allowed; use 1 to {most} columns.")
     try:  # fast path: numpy converts text and numbers alike; any doubt goes to the cell-by-cell reading
         values = np.array(rows, dtype=float)
         if values.shape == (len(rows), width) and _in_range(values) and not _has_bool(rows):
@@ -215,19 +218,23 @@ def _cell(cell: Any, place: str, where: str) -> float:
 def from_rows(header: Sequence[str], rows: Sequence[Sequence[Any]], where: str, first_row: int) -> Dataset:
     """A Dataset from a header ``x1..xk, y1..ym`` and rows of cells (see :func:`numbers`)."""
     k = input_columns(header, where)
-    values = numbers(rows, where, header, first_row)
+    values = numbers(rows, where, header, first_row, MAX_TABLE_COLUMNS)
     return Dataset(values[:, :k], values[:, k:])
 
 
 def input_columns(header: Sequence[str], where: str) -> int:
-    """The ``k`` of a header ``x1..xk, y1..ym`` (k, m >= 1); DataError otherwise."""
-    if len(header) > MAX_COLUMNS:
-        raise DataError(where, f"{len(header):,} columns is too many; at most {MAX_COLUMNS} are allowed.")
+    """The ``k`` of a header ``x1..xk, y1..ym`` (1 <= k, m <= MAX_COLUMNS); DataError otherwise."""
+    if len(header) > MAX_TABLE_COLUMNS:
+        rule = f"at most {MAX_COLUMNS} inputs and {MAX_COLUMNS} targets are allowed"
+        raise DataError(where, f"{len(header):,} columns is too many; {rule}.")
     k = sum(1 for h in header if h.startswith("x"))
     expected = [f"x{i + 1}" for i in range(k)] + [f"y{i + 1}" for i in range(len(header) - k)]
     if list(header) != expected or k == 0 or k == len(header):
         shown = echo(",".join(header))
         raise DataError(where, f"header {shown} must be x1..xk then y1..ym with at least one of each, e.g. x1,x2,y1.")
+    for part, count in (("input", k), ("target", len(header) - k)):
+        if count > MAX_COLUMNS:
+            raise DataError(where, f"{count:,} {part} columns is too many; at most {MAX_COLUMNS} are allowed.")
     return k
 
 
@@ -248,10 +255,11 @@ def read_csv(text: str) -> Dataset:
         raise DataError("CSV", "the file is empty; it needs a header x1..xk,y1..ym and at least one row.")
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     widest = max(line.count(",") for line in lines) + 1
-    if widest > MAX_COLUMNS + 1:  # one more than allowed is enough to name the row or header at fault
+    if widest > MAX_TABLE_COLUMNS + 1:  # one more than allowed is enough to name the row or header at fault
         row = next(i for i, line in enumerate(lines, start=1) if line.count(",") + 1 == widest)
         where = "the header has" if row == 1 else f"row {row} has"
-        raise DataError("CSV", f"{where} {widest:,} columns; at most {MAX_COLUMNS} are allowed.")
+        rule = f"at most {MAX_COLUMNS} inputs and {MAX_COLUMNS} targets are allowed"
+        raise DataError("CSV", f"{where} {widest:,} columns; {rule}.")
     try:
         rows = list(csv.reader(lines))
     except csv.Error:  # a stray carriage return inside a value, or a value over 131,072 characters

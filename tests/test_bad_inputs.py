@@ -427,7 +427,7 @@ CSV_ROWS = [
     upload("x1,y1\n0,é\n".encode("latin-1"), "CSV: the file is not UTF-8 text", id="latin-1"),
     upload(b"junk," * 2_100_000, "CSV: the file is 10.5 MB; at most 10 MB", id="10MB-of-junk"),
     upload(b"x1,x2,y1\n0,1,1\n0,1,1,5\n", "CSV: row 3 has 4 values but the header has 3 columns", id="ragged-row"),
-    upload(WIDE, "CSV: the header has 71 columns; at most 64 are allowed", id="71-columns"),
+    upload(WIDE, "CSV: 70 input columns is too many; at most 64 are allowed", id="71-columns"),
     upload(
         b"x1,y1\n" + b"1,2\n" * 2_400_000,
         "CSV: the file has 2,400,001 lines; at most 10,000 rows",

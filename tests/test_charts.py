@@ -89,7 +89,9 @@ def test_heatmap_large_matrix_has_no_values():
     spec = charts.heatmap(df, "W^1").to_dict()
     assert marks(spec) == ["rect", "rect"]
     assert spec["width"]["step"] < charts.CELL[0] and spec["height"]["step"] < charts.CELL[1]
-    assert "text" in marks(charts.heatmap(df, "W^1", show_values=True).to_dict())
+    narrow = frames.matrix_frame(np.random.default_rng(0).normal(size=(20, 6)), 1)  # 120 cells wide enough to write
+    assert "text" not in marks(charts.heatmap(narrow, "W^1").to_dict())
+    assert "text" in marks(charts.heatmap(narrow, "W^1", show_values=True).to_dict())
 
 
 def test_heatmap_non_finite_values_written_out():
@@ -225,3 +227,65 @@ def test_spec_names_a_frame_shared_by_layers_once(default_run):
     spec = charts.spec(charts.heatmap(frames.weights_frames(default_run, -1)[0], "W^0"))
     assert list(spec["datasets"]) == ["data-0"]
     assert len(spec["datasets"]["data-0"]) == 9  # bias row and 2 inputs, times 3 neurons
+
+
+def text_views(spec: dict) -> list[dict]:
+    return [v for v in views(spec) if marks({"mark": v["mark"]}) == ["text"]]
+
+
+def test_heatmap_too_small_for_its_values_writes_none():
+    # 81 columns in 320 px: 3.95 px a cell, too narrow for any digit (the font size was negative)
+    df = frames.matrix_frame(np.random.default_rng(0).normal(size=(3, 81)), 0)
+    spec = charts.heatmap(df, "W^0", show_values=True).to_dict()  # validated: no negative font size
+    assert marks(spec) == ["rect", "rect"]
+
+
+def test_heatmap_cells_that_fit_keep_their_values_at_a_readable_size():
+    df = frames.matrix_frame(np.full((3, 6), 0.599), 0)  # 46 px cells: "0.599" fits at 10 px
+    text = text_views(charts.heatmap(df, "W", show_values=True).to_dict())
+    assert len(text) == 1 and text[0]["mark"]["fontSize"] == charts.FONT
+    long = frames.matrix_frame(np.full((3, 6), -1.25e-132), 0)  # 10 characters: a smaller font, still readable
+    text = text_views(charts.heatmap(long, "W", show_values=True).to_dict())
+    assert len(text) == 1 and charts.MIN_FONT <= text[0]["mark"]["fontSize"] < charts.FONT
+
+
+def test_activations_of_twenty_hidden_layers_draw_without_values():
+    # 20 hidden layers of 8 on 4 observations: 28 px per layer, 3.5 px per neuron (the font size was negative)
+    df = pd.DataFrame(
+        [(l, o, j, 0.5) for l in range(1, 21) for o in range(4) for j in range(8)],
+        columns=["layer", "observation", "neuron", "activation"],
+    )
+    spec = charts.activations_chart(df).to_dict()
+    assert len(spec["hconcat"]) == 20 and "text" not in marks(spec)
+
+
+def test_sweep_heatmap_of_512_learning_rates_writes_no_values():
+    lrs = np.geomspace(1e-3, 10, 512)
+    cells = pd.DataFrame({"row": "normal 1 · gd", "lr": lrs, "runs": 1, "final_loss": lrs})
+    cells["cell"] = "normal 1 · gd · lr " + cells["lr"].map("{:g}".format)
+    spec = charts.sweep_heatmap(cells, "final_loss", "Final cost", log_scale=True).to_dict()
+    assert "text" not in marks(spec)
+    small = charts.sweep_heatmap(cells.head(4), "final_loss", "Final cost").to_dict()
+    assert "text" in marks(small)
+
+
+def test_heatmap_of_a_thinned_matrix_says_what_it_shows():
+    M = np.random.default_rng(0).normal(size=(257, 256))
+    spec = charts.heatmap(frames.matrix_frame(M, 1, max_side=20), "W^1", shape=M.shape).to_dict()
+    assert spec["title"] == {"text": "W^1", "subtitle": "20 of 257 rows and 20 of 256 columns, evenly spaced"}
+    whole = charts.heatmap(frames.matrix_frame(M[:4, :3], 1), "W^1", shape=(4, 3)).to_dict()
+    assert whole["title"] == "W^1"
+
+
+def test_activations_chart_says_how_many_neurons_and_observations_it_shows():
+    run = mlp.train(mlp.Config(data="circle", points=80, layers=(2, 40, 3, 1), init="normal", iterations=3))
+    df = frames.activations_frame(run, -1, max_neurons=10)
+    spec = charts.activations_chart(df, widths={1: 40, 2: 3}, observations=80).to_dict()
+    assert [grid["title"] for grid in spec["hconcat"]] == ["a^1: 10 of 40 neurons", "a^2"]
+    assert spec["title"]["subtitle"] == "identical columns = clone neurons; the first 50 of 80 observations"
+
+
+def test_surface_chart_says_how_many_points_it_draws():
+    run = mlp.train(mlp.Config(data="circle", points=2000, layers=(2, 3, 1), iterations=2))
+    spec = charts.surface_chart(frames.surface_frame(run), frames.points_frame(run, 1000), observations=2000)
+    assert spec.to_dict()["title"]["subtitle"] == "1,000 of 2,000 points, evenly spaced"

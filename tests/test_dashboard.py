@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
+from streamlit import config
+from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
+
+import mlp
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 TIMEOUT = 60  # training the larger cases takes seconds on a shared 2-core machine
@@ -64,7 +71,7 @@ def test_default_page_shows_the_questions_first_outputs(default_page):
 
 def test_every_tab_renders():
     at = fresh()
-    tabs = ["Results", "Weights", "Neurons", "Symmetry", "Backprop maths", "Compare", "Sweep"]
+    tabs = ["Results", "Weights", "Neurons", "Symmetry", "Backprop maths", "Compare", "Lesson", "Sweep"]
     assert [t.label for t in at.tabs] == tabs
     for label in tabs:
         open_tab(at, label)
@@ -254,3 +261,152 @@ def test_bad_sweep_list_is_explained():
     button(at, "Run sweep").click().run()
     assert not at.exception
     assert len(at.error) == 1 and at.error[0].value.startswith("lr")
+
+
+def test_a_crash_shows_the_visitor_nothing_internal(monkeypatch):
+    # The project's .streamlit/config.toml, as a server started from the repository reads it.
+    monkeypatch.chdir(Path(APP).parent)
+    config.get_config_options(force_reparse=True)
+    try:
+        at = AppTest.from_string("raise RuntimeError('secret at /srv/app/ui/tabs.py')", default_timeout=TIMEOUT).run()
+        shown = [e.proto for e in at.exception]
+        assert len(shown) == 1
+        text = " ".join([shown[0].message, shown[0].type, *shown[0].stack_trace])
+        assert "secret" not in text and "/srv/app" not in text and "RuntimeError" not in text
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
+
+
+def test_sweep_of_150_learning_rates_draws_its_heatmaps():
+    at = open_tab(fresh(), "Sweep")
+    at.text_input(key="sweep_inits").set_value("normal 1")
+    at.text_input(key="sweep_lrs").set_value(", ".join(f"{0.01 * k:g}" for k in range(1, 151)))
+    at.text_input(key="sweep_seeds").set_value("0")
+    button(at, "Run sweep").click().run()
+    assert not at.exception and not at.error
+    assert any("150 runs of 1,000 iterations" in m.value for m in at.markdown)
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def chart_titles(at: AppTest) -> list:
+    return [json.loads(e.proto.spec).get("title") for e in at.get("vega_lite_chart")]
+
+
+def test_weights_of_a_deep_network_are_drawn_ten_matrices_at_a_time():
+    at = fresh()
+    at.selectbox(key="data").set_value("xor").run()
+    at.text_input(key="layers").set_value(",".join(["2", *["8"] * 20, "1"])).run()
+    open_tab(at, "Weights")
+    assert at.radio(key="weights_matrices").options == ["W^0 to W^9", "W^10 to W^19", "W^20 to W^20"]
+    titles = chart_titles(at)
+    assert titles[:4] == ["W^0", "dC/dW^0", "W^1", "dC/dW^1"] and len(titles) == 2 * 10 + 1  # and the activations
+    at.radio(key="weights_matrices").set_value("W^20 to W^20").run()
+    assert not at.exception and chart_titles(at)[:2] == ["W^20", "dC/dW^20"] and len(chart_titles(at)) == 3
+
+
+def test_main_area_widgets_take_their_values_from_the_session_only(monkeypatch):
+    # ui/state.py sets the main area's keys before their widgets, which get no default of their own, so
+    # Streamlit's "created with a default value but also set via the Session State API" never applies to
+    # them (the sidebar's widgets still need .streamlit/config.toml's disableWidgetStateDuplicationWarning).
+    said: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: said.append(record.getMessage())
+    logger = logging.getLogger(policies.__name__)
+    logger.addHandler(handler)
+    config.set_option("global.disableWidgetStateDuplicationWarning", False)
+    try:
+        at = fresh()
+        button(at, "Set up the question's lesson").click().run()
+        for tab in ["Weights", "Backprop maths", "Compare", "Sweep", "Results"]:
+            monkeypatch.setattr(policies, "_shown_default_value_warning", False)  # else it warns once per process
+            open_tab(at, tab)
+    finally:
+        logger.removeHandler(handler)
+        config.get_config_options(force_reparse=True)
+    assert not [m for m in said if "default value but also had its value set" in m]
+
+
+def link_page(query: dict[str, str], tab: str = "Results") -> AppTest:
+    """A new session opening the link ``query`` on ``tab``."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in {**query, "tab": tab}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.error
+    return at
+
+
+CIRCLE = {"data": "circle", "points": "200", "init": "normal", "iterations": "20"}
+
+
+def test_outputs_table_shows_its_first_rows_and_says_so():
+    at = link_page({**CIRCLE, "layers": "2,4,1"})
+    table = next(df.value for df in at.dataframe if "target y" in df.value.columns)
+    run = mlp.train(mlp.Config(data="circle", points=200, layers=(2, 4, 1), init="normal", iterations=20))
+    assert len(table) == 100
+    np.testing.assert_allclose(table["a^L at 20"], run.outputs[:100, 0], rtol=1e-12)
+    assert "The first 100 of 200 rows; 'Outputs CSV' above holds them all." in [c.value for c in at.caption]
+
+
+def test_maths_tables_show_a_corner_of_large_matrices_and_say_so():
+    at = link_page({**CIRCLE, "layers": "2,20,1"}, "Backprop maths")
+    run = mlp.train(mlp.Config(data="circle", points=200, layers=(2, 20, 1), init="normal", iterations=20))
+    steps = {s.symbol: s for s in mlp.trace(run.config.architecture, run.weights[0], run.inputs, run.targets)}
+    notes = [c.value for c in at.caption]
+    assert "200 x 3: the first 20 rows" in notes  # [1 | a^0]
+    assert "3 x 20: the first 12 columns" in notes  # dC/dW^0
+    assert "200 x 20: the first 20 rows and 12 columns" in notes  # n^1, a^1 ...
+    dW = next(df.value for df in at.dataframe if list(df.value.index) == ["1 (bias)", "a^0_0", "a^0_1"])
+    assert dW.shape == (3, 12)
+    np.testing.assert_allclose(dW.to_numpy(), steps["dC/dW^0"].value[:, :12], rtol=1e-12)
+
+
+def test_gradient_check_of_a_costly_network_is_skipped_with_its_price():
+    at = link_page({**CIRCLE, "layers": "2,40,40,1"}, "Backprop maths")
+    said = " ".join(i.value for i in at.info)
+    assert ("Skipped: the check runs two passes over all 200 observations for each of the 1,801 weights, "
+            "1.3e+09 multiply-adds (at most 2e+08).") in said
+    assert "agree" not in all_text(at)
+
+
+def test_json_download_of_a_run_with_many_snapshot_values_leaves_them_out_and_says_so():
+    at = link_page({"layers": "2,128,128,2", "init": "normal", "snapshots": "40", "iterations": "39"})
+    helps = [e.proto.help for e in at.get("download_button")]
+    assert any(h.startswith("Configuration, loss history, no snapshots (more than 1,000,000 values)") for h in helps)
+    at = link_page({"init": "normal"})
+    helps = [e.proto.help for e in at.get("download_button")]
+    assert any(h.startswith("Configuration, loss history, snapshots and outputs") for h in helps)
+
+
+def test_a_sweep_cell_of_many_seeds_lists_its_best_runs_and_says_so():
+    at = open_tab(fresh(), "Sweep")
+    at.text_input(key="sweep_inits").set_value("normal 1")
+    at.text_input(key="sweep_lrs").set_value("0.5")
+    at.text_input(key="sweep_seeds").set_value(",".join(str(seed) for seed in range(20)))
+    button(at, "Run sweep").click().run()
+    at.session_state["sweep_loss_map"] = {"selection": {"cell": [{"cell": "normal 1 · gd · lr 0.5"}]}}  # a click
+    at.run()
+    assert not at.exception
+    assert "The 16 with the lowest final cost of its 20 runs." in [c.value for c in at.caption]
+    listed = [float(m.value.split("**")[1]) for m in at.markdown if "final cost **" in m.value]
+    assert len(listed) == 16 and listed == sorted(listed)
+    assert len([b for b in at.button if b.label == "Open"]) == 16
+
+
+def layout(node, path: tuple = ()) -> list[tuple]:
+    """Every element and block under ``node`` as (path, type), in page order."""
+    out = []
+    for i, child in sorted(getattr(node, "children", {}).items()):
+        out += [(path + (i,), child.type), *layout(child, path + (i,))]
+    return out
+
+
+def test_a_run_from_the_cache_keeps_every_element_in_its_place():
+    # A miss trains under a progress placeholder; a hit draws the same placeholder, so the browser updates the
+    # charts where they are instead of drawing them again (shifted elements cost 0.3 s of redrawing a rerun).
+    at = fresh()
+    at.number_input(key="init_scale").set_value(0.61).run()  # a new run: trained
+    trained = layout(at.main)
+    at.number_input(key="init_scale").set_value(1.0).run()  # the question's run: from the cache
+    assert layout(at.main) == trained

@@ -137,9 +137,14 @@ def test_read_csv_limits_rows_and_columns():
         read_csv("x1,y1\n" + "1,2\n" * (MAX_ROWS + 1))
     header = ",".join([f"x{i}" for i in range(1, 64)] + ["y1"])
     assert read_csv(header + "\n" + ",".join(["0"] * MAX_COLUMNS) + "\n").n_inputs == 63
-    header = ",".join([f"x{i}" for i in range(1, 65)] + ["y1"])
-    with pytest.raises(DataError, match="65 columns is too many; at most 64 are allowed"):
-        read_csv(header + "\n" + ",".join(["0"] * 65) + "\n")
+    header = ",".join([f"x{i}" for i in range(1, 65)] + [f"y{j}" for j in range(1, 65)])  # 64 inputs, 64 targets
+    assert read_csv(header + "\n" + ",".join(["0"] * 128) + "\n").X.shape == (1, MAX_COLUMNS)
+    header = ",".join([f"x{i}" for i in range(1, 66)] + ["y1"])
+    with pytest.raises(DataError, match="65 input columns is too many; at most 64 are allowed"):
+        read_csv(header + "\n" + ",".join(["0"] * 66) + "\n")
+    header = ",".join([f"x{i}" for i in range(1, 66)] + [f"y{j}" for j in range(1, 66)])
+    with pytest.raises(DataError, match="the header has 130 columns; at most 64 inputs and 64 targets are allowed"):
+        read_csv(header + "\n" + ",".join(["0"] * 130) + "\n")
 
 
 @pytest.mark.parametrize(

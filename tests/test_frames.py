@@ -269,3 +269,51 @@ def test_frames_are_dataframes(default_run):
         frames.surface_frame(default_run), frames.points_frame(default_run),
     ]
     assert all(isinstance(df, pd.DataFrame) for df in built)
+
+
+# Thinning and summaries: what the page draws of large networks, each entry still the engine's own.
+
+
+def test_spread_keeps_the_ends_and_spaces_evenly():
+    np.testing.assert_array_equal(frames.spread(257, 5), [0, 64, 128, 192, 256])
+    np.testing.assert_array_equal(frames.spread(3, 5), [0, 1, 2])
+    np.testing.assert_array_equal(frames.spread(7, None), np.arange(7))
+
+
+def test_matrix_frame_thinned_keeps_the_bias_row_and_real_indices():
+    M = np.arange(257.0 * 256).reshape(257, 256)
+    df = frames.matrix_frame(M, 1, max_side=5)
+    assert len(df) == 25
+    assert df["row"].unique().tolist() == [0, 64, 128, 192, 256]
+    assert df["col"].unique().tolist() == [0, 64, 128, 191, 255]
+    assert df["from_label"].unique().tolist() == ["b^1 (bias)", "a^1_63", "a^1_127", "a^1_191", "a^1_255"]
+    assert df["to_label"].unique().tolist() == ["a^2_0", "a^2_64", "a^2_128", "a^2_191", "a^2_255"]
+    np.testing.assert_array_equal(df["value"], M[df["row"], df["col"]])
+
+
+def test_activations_frame_thinned_keeps_each_neurons_index():
+    run = mlp.train(mlp.Config(data="xor", layers=(2, 40, 9, 1), init="normal", iterations=3))
+    df = frames.activations_frame(run, -1, max_neurons=4)
+    expected = mlp.activations(run.config.architecture, run.weights[-1], run.inputs)
+    for layer, neurons in ((1, [0, 13, 26, 39]), (2, [0, 3, 5, 8])):
+        part = df[df["layer"] == layer]
+        assert sorted(part["neuron"].unique()) == neurons
+        np.testing.assert_allclose(part["activation"], expected[layer][:, neurons].ravel(), atol=0)
+
+
+def test_points_frame_thinned_to_evenly_spaced_observations():
+    run = mlp.train(mlp.Config(data="circle", points=2000, layers=(2, 3, 1), iterations=2))
+    df = frames.points_frame(run, max_points=1000)
+    assert len(df) == 1000 and df["observation"].iloc[[0, -1]].tolist() == [0, 1999]
+    np.testing.assert_array_equal(df["x1"], run.inputs[df["observation"], 0])
+    np.testing.assert_array_equal(df["output"], run.outputs[df["observation"], 0])
+
+
+def test_step_table_corner_is_the_top_left_of_the_matrix():
+    run = mlp.train(mlp.Config(data="circle", points=30, layers=(2, 20, 1), iterations=2))
+    step = next(s for s in frames.trace_steps(run, 0) if s.symbol == "dC/dW^0")
+    corner = frames.step_table(step, max_rows=2, max_columns=5)
+    assert corner.shape == (2, 5) and step.value.shape == (3, 20)
+    assert corner.index.tolist() == ["1 (bias)", "a^0_0"]
+    assert corner.columns.tolist() == [f"a^1_{j}" for j in range(5)]
+    np.testing.assert_array_equal(corner.to_numpy(), step.value[:2, :5])

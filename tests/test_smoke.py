@@ -19,7 +19,7 @@ from mlp import Config
 pytestmark = pytest.mark.smoke
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
-TABS = ["Results", "Weights", "Neurons", "Symmetry", "Backprop maths", "Compare", "Sweep"]
+TABS = ["Results", "Weights", "Neurons", "Symmetry", "Backprop maths", "Compare", "Lesson", "Sweep"]
 
 
 def fresh(params: dict[str, str] | None = None) -> AppTest:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lab.lesson import STEPS, Step
 from mlp import Config, Run
+from ui import state
 from ui.runs import findings_of, trained
 from ui.sidebar import apply_config
 
@@ -13,8 +14,8 @@ from ui.sidebar import apply_config
 def set_up(config: Config, tab: str, label: str) -> None:
     """Put ``config`` in the sidebar and open ``tab`` (a button's callback: the next run shows it)."""
     apply_config(config)
-    st.session_state["tab"] = tab
-    st.session_state["set_up_note"] = f"Set up: {label}. The sidebar holds its settings; the {tab} tab shows it."
+    st.session_state[state.TAB] = tab
+    st.session_state[state.SET_UP_NOTE] = f"Set up: {label}. The sidebar holds its settings; the {tab} tab shows it."
 
 
 def set_up_buttons(runs: tuple[tuple[str, Config], ...], tab: str, key: str) -> None:
@@ -29,13 +30,13 @@ def _text(step: Step) -> str:
 
 
 def _move(to: int) -> None:
-    st.session_state["lesson_step"] = to
+    st.session_state[state.LESSON_STEP] = to
 
 
 def lesson(run: Run) -> None:
     """The step chosen (first by default): its text from its runs, its set-up buttons, previous and next."""
     titles = [f"{i + 1}. {step.title}" for i, step in enumerate(STEPS)]
-    index = st.selectbox("Step", range(len(STEPS)), format_func=titles.__getitem__, key="lesson_step")
+    index = st.selectbox("Step", range(len(STEPS)), format_func=titles.__getitem__, key=state.LESSON_STEP)
     step = STEPS[index]
     st.markdown(_text(step))
     st.caption(f"Set it up (the sidebar takes its settings and the {step.tab} tab opens):")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from lab import neurons as views
 from lab import scrub
-from mlp import Run, clone_groups
-from ui.chart import _spec
+from mlp import Config, Run, clone_groups
+from ui.chart import chart_spec, show
+from ui.runs import trained
 
 
-def _chart(run: Run, snapshots: np.ndarray):
+@chart_spec
+def _chart(config: Config):
+    """The graph and thumbnails of ``config``'s run at its kept snapshots (built once, shared)."""
+    run = trained(config)
+    snapshots = views.kept_snapshots(run)
     groups = [clone_groups(run.weights[s]) for s in snapshots]
     return views.neurons_chart(views.neuron_frames(run, snapshots, groups))
 
@@ -24,8 +28,7 @@ def neurons(run: Run) -> None:
         "Neurons outlined in one colour are clones of each other: equal incoming and outgoing weights."
     )
     snapshots = views.kept_snapshots(run)
-    spec = scrub.playable(_spec(("neurons", run.config, len(snapshots)), _chart, (run, snapshots)))
-    st.vega_lite_chart(spec, width="content")
+    show(scrub.playable(_chart(run.config)), width="content")
     st.caption(scrub.holding_sentence(len(snapshots), len(run.snapshot_iterations)) +
                " Move the snapshot slider under the chart, or tick play.")
     reason = views.no_thumbnails(run)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -10,17 +11,30 @@ from mlp import Config, ConfigError
 from mlp.config import MAX_SWEEP_RUNS, SweepSpec
 from mlp.optimizers import OPTIMIZERS
 from mlp.training import SweepResult, sweep
-from ui.compare import keep
+from ui import state
+from ui.cache import gate, shared
+from ui.chart import chart_spec, show
+from ui.kept import keep
+from ui.runs import BUFFERS
 from ui.sidebar import apply_config
 from ui.text import plain
 
-DEFAULT_LISTS = {"inits": "constant 1; normal 1; xavier 1", "lrs": "0.1, 0.5, 1, 2", "seeds": "0, 1, 2, 3"}
+MAX_LISTED = 16  # runs of a clicked cell listed (a cell holds one run per seed)
+STATE = 8  # copies of the stacked weights a sweep holds: weights, gradients, optimizer state, best so far ...
 
 
-@st.cache_data(max_entries=8, show_spinner="Training the sweep ...")
+def sweep_bytes(spec: SweepSpec) -> int:
+    """Memory a sweep of ``spec`` holds at its peak: its stacked weights and its stacked buffers."""
+    base, runs = spec.base, spec.n_runs
+    n_obs = base.dataset.X.shape[0]
+    return 8 * runs * (STATE * base.n_params + BUFFERS * n_obs * sum(base.layers))
+
+
+@shared
 def swept(spec: SweepSpec) -> SweepResult:
-    """Every run of ``spec``, trained together; identical sweeps come from the cache."""
-    return sweep(spec)
+    """Every run of ``spec``, trained together; identical sweeps come from the shared cache."""
+    with gate().hold(sweep_bytes(spec)):
+        return sweep(spec)
 
 
 def _form(base: Config) -> SweepSpec | None:
@@ -31,21 +45,32 @@ def _form(base: Config) -> SweepSpec | None:
             f"(at most {MAX_SWEEP_RUNS} runs)."
         )
         left, right = st.columns(2)
-        inits = left.text_input("Starts: init and scale, separated by ';'", DEFAULT_LISTS["inits"], key="sweep_inits")
-        lrs = right.text_input("Learning rates", DEFAULT_LISTS["lrs"], key="sweep_lrs")
-        optimizers = left.multiselect("Optimizers", list(OPTIMIZERS), ["gd"], key="sweep_optimizers")
-        seeds = right.text_input("Seeds", DEFAULT_LISTS["seeds"], key="sweep_seeds")
-        threshold = left.number_input("Cost threshold", 0.0, value=0.01, format="%g", key="sweep_threshold")
+        inits = left.text_input("Starts: init and scale, separated by ';'", key=state.SWEEP_INITS)
+        lrs = right.text_input("Learning rates", key=state.SWEEP_LRS)
+        optimizers = left.multiselect("Optimizers", list(OPTIMIZERS), key=state.SWEEP_OPTIMIZERS)
+        seeds = right.text_input("Seeds", key=state.SWEEP_SEEDS)
+        threshold = left.number_input("Cost threshold", 0.0, format="%g", key=state.SWEEP_THRESHOLD)
         if not st.form_submit_button("Run sweep", type="primary"):
-            return st.session_state.get("sweep_spec")
+            return st.session_state[state.SWEEP_SPEC]
     values = {"inits": inits, "lrs": lrs, "optimizers": ",".join(optimizers), "seeds": seeds, "threshold": threshold}
     try:
         spec = SweepSpec.from_mapping(base.to_mapping() | values)
     except ConfigError as error:
         st.error(plain(str(error)))
         return None
-    st.session_state.sweep_spec = spec
+    st.session_state[state.SWEEP_SPEC] = spec
     return spec
+
+
+@shared
+def _runs(spec: SweepSpec) -> pd.DataFrame:
+    """One row per run of the sweep (frames.sweep_frame)."""
+    return frames.sweep_frame(swept(spec).frame_records())
+
+
+@chart_spec
+def _heatmap(spec: SweepSpec, value: str, title: str, log_scale: bool) -> alt.LayerChart:
+    return charts.sweep_heatmap(frames.sweep_cells(_runs(spec)), value, title, log_scale=log_scale)
 
 
 def _open(config: Config) -> None:
@@ -59,39 +84,34 @@ def sweep_tab(base: Config) -> None:
     if spec is None:
         st.info("Choose the lists and press 'Run sweep'.")
         return
-    result = swept(spec)
-    runs = frames.sweep_frame(result.frame_records())
-    cells = frames.sweep_cells(runs)
+    with st.spinner("Training the sweep ..."):  # drawn on hits too: the elements below keep their places
+        result = swept(spec)
+    runs = _runs(spec)
     diverged = int((runs["status"] == "diverged").sum())
     st.markdown(
         f"{len(runs)} runs of {result.configs[0].iterations:,} iterations in {result.seconds:.2f} s"
         + (f"; {diverged} diverged." if diverged else ".")
         + " Click a cell to list its runs."
     )
-    event = st.altair_chart(
-        charts.sweep_heatmap(cells, "final_loss", "Final cost (median over seeds)", log_scale=True),
-        on_select="rerun",
-        key="sweep_loss_map",
-        width="content",
-    )
+    loss_map = _heatmap(spec, "final_loss", "Final cost (median over seeds)", True)
+    event = show(loss_map, width="content", key="sweep_loss_map", on_select="rerun")
     left, right = st.columns(2)
     with left:
-        st.altair_chart(
-            charts.sweep_heatmap(cells, "distinct", "Distinct hidden neurons (fewest over seeds)"),
-            width="content",
-        )
+        show(_heatmap(spec, "distinct", "Distinct hidden neurons (fewest over seeds)", False), width="content")
     with right:
-        st.altair_chart(
-            charts.sweep_heatmap(cells, "iterations", f"Iterations to reach cost {spec.threshold:g} (median)"),
-            width="content",
-        )
-    chosen = [p.get("cell") for p in event.selection.get(charts.SWEEP_SELECTION, [])] if event else []
+        title = f"Iterations to reach cost {spec.threshold:g} (median)"
+        show(_heatmap(spec, "iterations", title, False), width="content")
+    clicked = event.get("selection", {}).get(charts.SWEEP_SELECTION, []) if event else []
+    chosen = [p.get("cell") for p in clicked]
     shown = runs[runs["cell"].isin(chosen)] if chosen else runs.nsmallest(8, "final_loss")
     st.subheader("Runs of the selected cell" if chosen else "The 8 runs with the lowest final cost")
     _run_list(shown, result)
 
 
 def _run_list(shown: pd.DataFrame, result: SweepResult) -> None:
+    if len(shown) > MAX_LISTED:
+        st.caption(f"The {MAX_LISTED} with the lowest final cost of its {len(shown)} runs.")
+        shown = shown.nsmallest(MAX_LISTED, "final_loss")
     for _, row in shown.iterrows():
         text, button = st.columns([5, 1], vertical_alignment="center")
         text.markdown(

@@ -1,145 +1,265 @@
-"""The main area: a header with the run's status, then one small function per tab."""
+"""The run's tabs: Results, Weights, Symmetry and Backprop maths, one small function each.
+
+Drawing is bounded whatever the network: heatmaps share a budget of cells per tab (thinned to evenly
+spaced rows and columns past it), tables show at most a corner of their matrix, and what is costly to
+compute (charts, the trace, the gradient check) is computed once per configuration and snapshot, in the
+shared cache. Every figure thinned or summarised says so on the page.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import altair as alt
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from lab import charts, frames
-from lab.diagnosis import diagnose, headline, status_sentence
-from mlp import Run
+from lab.diagnosis import diagnose, status_sentence
+from mlp import Config, Run
 from mlp.gradcheck import gradient_check
-from ui.chart import show
-from ui.runs import findings_of
+from ui import state
+from ui.cache import shared
+from ui.chart import chart_spec, show
+from ui.runs import findings_of, trained
 
-GRADIENT_CHECK_MAX_WEIGHTS = 2_000  # two forward passes per weight; larger networks are skipped
-
-
-def header(run: Run) -> None:
-    """Status in words and the headline figures."""
-    if run.status == "diverged":
-        st.error(status_sentence(run), icon="⚠️")
-    lesson = headline(run, findings_of(run))
-    if lesson:
-        st.info(lesson, icon=":material/content_copy:")
-    c = run.config
-    cols = st.columns(4)
-    after = f"{c.loss} after {run.iterations_run:,} iterations"
-    cols[0].metric("Final cost", _shown(run.final_loss, ".4g"), help=after)
-    cols[1].metric("First output", _shown(run.outputs[0, 0], ".4f"), help="a^L_0 of observation 0")
-    widths = c.layers[1:-1]
-    distinct = run.distinct_neurons[-1]
-    shown = " · ".join(f"{d}/{w}" for d, w in zip(distinct, widths)) or "no hidden layer"
-    cols[2].metric("Distinct hidden neurons", shown, help="per hidden layer, at the last iteration")
-    cols[3].metric("Training time", f"{run.seconds:.2f} s")
-
-
-def _shown(value: float, spec: str) -> str:
-    """A figure for a metric: ``spec`` while readable, 3 significant digits when huge, words when not finite."""
-    if not np.isfinite(value):
-        return "not finite (diverged)"
-    return format(value, spec) if abs(value) < 1e4 else f"{value:.3g}"
+WEIGHT_CELLS = 24_000  # heatmap cells on the Weights tab (and on the Compare tab), shared by its matrices
+MAX_MATRICES = 10  # W^l drawn at once (with their gradients); deeper networks show them ten at a time
+MAX_SIDE = 64  # rows or columns of one heatmap at most: W^l of a 256-wide layer shows every 4th
+MIN_SIDE = 8  # ... and at least, however many matrices share the cells
+ACTIVATION_CELLS = 12_000  # cells of the hidden activations chart (50 observations x neurons x layers)
+MAX_POINTS = 1_000  # data points drawn over the output surface
+# The surface is one forward pass of a grid (50 x 50 points at most): points x weights multiply-adds, at
+# most this many (30 layers of 256: 1.9 million weights took 3 s for 2,500 points; 15 x 15 here).
+SURFACE_WORK = 5e8
+MAX_TABLE_ROWS = 100  # rows of the outputs table
+MAX_TRACE_ROWS, MAX_TRACE_COLUMNS = 20, 12  # corner of each matrix of the Backprop maths tab
+# The gradient check runs 2 full passes per weight: 2 x weights x (weights x observations + a per-layer
+# overhead) multiply-adds. Measured here at 2 to 26 ns each (the larger the data, the slower), so this
+# many take at most ~5 s; 2-20-20-1 on 10,000 points (501 weights, 5e9) took 129 s.
+GRADIENT_CHECK_WORK = 2e8
+LAYER_OVERHEAD = 2_000
 
 
 def _snapshot_slider(run: Run, key: str, default_last: bool = True) -> int:
     """A slider over the kept iterations; returns the snapshot index."""
     iterations = [int(k) for k in run.snapshot_iterations]
-    if st.session_state.get(key) not in iterations:
-        st.session_state[key] = iterations[-1] if default_last else iterations[0]
     if len(iterations) == 1:
         st.caption(f"Iteration {iterations[0]} (the only snapshot)")
         return 0
+    state.choice(key, iterations, iterations[-1] if default_last else iterations[0])
     chosen = st.select_slider("Iteration", options=iterations, key=key)
     return iterations.index(chosen)
+
+
+# Results
+
+
+@chart_spec
+def _outputs_chart(config: Config) -> alt.LayerChart:
+    return charts.outputs_chart(frames.outputs_frame({"run": trained(config)}))
+
+
+@chart_spec
+def _loss_chart(config: Config, log_scale: bool) -> alt.Chart:
+    return charts.loss_chart(frames.loss_frame({"run": trained(config)}), log_scale)
+
+
+def surface_resolution(config: Config) -> int:
+    """Grid points along each input of the output surface: 50, fewer for networks of many weights."""
+    return max(10, min(50, math.isqrt(int(SURFACE_WORK // config.n_params))))
+
+
+@chart_spec
+def _surface_chart(config: Config) -> alt.LayerChart:
+    run = trained(config)
+    surface = frames.surface_frame(run, resolution=surface_resolution(config))
+    return charts.surface_chart(surface, frames.points_frame(run, MAX_POINTS), observations=len(run.inputs))
+
+
+@shared
+def _outputs_table(config: Config) -> tuple[pd.DataFrame, int]:
+    """The first MAX_TABLE_ROWS rows of the outputs against the targets, and how many rows there are."""
+    run = trained(config)
+    names = {"initial": "a^L at 0", "output": f"a^L at {run.iterations_run:,}", "target": "target y"}
+    dropped = ["run", "initial"] if run.iterations_run == 0 else ["run"]  # one column when nothing ran
+    table = frames.outputs_frame({"run": run}).drop(columns=dropped).rename(columns=names)
+    return table.head(MAX_TABLE_ROWS), len(table)
 
 
 def results(run: Run) -> None:
     """Outputs against targets, the loss curve and, for 2-D inputs, the output over the input plane."""
     st.markdown(status_sentence(run))
     c = run.config
-    outputs = frames.outputs_frame({"run": run})
     left, right = st.columns(2)
     with left:
-        show(("outputs", c), charts.outputs_chart, outputs)
+        show(_outputs_chart(c))
     with right:
-        names = {"initial": "a^L at 0", "output": f"a^L at {run.iterations_run:,}", "target": "target y"}
-        dropped = ["run", "initial"] if run.iterations_run == 0 else ["run"]  # one column when nothing ran
-        table = outputs.drop(columns=dropped).rename(columns=names)
+        table, rows = _outputs_table(c)
         st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
-    log_scale = st.toggle("Log scale", value=True, key="loss_log")
-    show(("loss", c, log_scale), lambda: charts.loss_chart(frames.loss_frame({"run": run}), log_scale))
+        if rows > len(table):
+            st.caption(f"The first {len(table)} of {rows:,} rows; 'Outputs CSV' above holds them all.")
+    log_scale = st.toggle("Log scale", key=state.LOSS_LOG)
+    show(_loss_chart(c, log_scale))
     if run.inputs.shape[1] == 2:
         st.subheader("Output over the input plane")
-        show(("surface", c), lambda: charts.surface_chart(frames.surface_frame(run), frames.points_frame(run)))
+        show(_surface_chart(c))
+
+
+# Weights
+
+
+def heatmap_side(matrices: int) -> int:
+    """Rows and columns each of ``matrices`` heatmaps may show so that together they hold WEIGHT_CELLS at most."""
+    return max(MIN_SIDE, min(MAX_SIDE, math.isqrt(WEIGHT_CELLS // max(matrices, 1))))
+
+
+@chart_spec
+def _matrix_chart(config: Config, snapshot: int, layer: int, gradient: bool, side: int) -> alt.LayerChart:
+    run = trained(config)
+    M = (run.gradients if gradient else run.weights)[snapshot][layer]
+    title = f"dC/dW^{layer}" if gradient else f"W^{layer}"
+    return charts.heatmap(frames.matrix_frame(M, layer, side), title, shape=M.shape)
+
+
+@chart_spec
+def _activations_chart(config: Config, snapshot: int) -> alt.HConcatChart | alt.Chart:
+    run = trained(config)
+    hidden = config.layers[1:-1]
+    shown = min(len(run.inputs), frames.MAX_OBSERVATIONS)
+    neurons = max(2, ACTIVATION_CELLS // max(1, shown * len(hidden)))
+    domain = (0.0, 1.0) if config.activation == "sigmoid" else None
+    df = frames.activations_frame(run, snapshot, neurons)
+    widths = {l + 1: width for l, width in enumerate(hidden)}
+    return charts.activations_chart(df, domain, widths=widths, observations=len(run.inputs))
+
+
+def _matrices_shown(count: int) -> range:
+    """The W^l to draw: all of them, or the group of MAX_MATRICES the learner picks."""
+    groups = [range(i, min(i + MAX_MATRICES, count)) for i in range(0, count, MAX_MATRICES)]
+    if len(groups) == 1:
+        return groups[0]
+    labels = [f"W^{g[0]} to W^{g[-1]}" for g in groups]
+    state.choice(state.WEIGHTS_MATRICES, labels, labels[0])
+    chosen = st.radio(f"Matrices ({MAX_MATRICES} at a time)", labels, horizontal=True, key=state.WEIGHTS_MATRICES)
+    return groups[labels.index(chosen)]
 
 
 def weights(run: Run) -> None:
     """Every W^l and its gradient at one iteration, then the hidden activations."""
-    s = _snapshot_slider(run, "weights_iteration")
+    s = _snapshot_slider(run, state.WEIGHTS_ITERATION)
     st.caption(
         "Row 0 of W^l is the bias b^l; row i+1 holds the weights from neuron i of layer l; "
         "column j goes to neuron j of layer l+1. Orange is positive, blue negative."
     )
     c = run.config
-    for l, (W, G) in enumerate(zip(run.weights[s], run.gradients[s])):
+    shown = _matrices_shown(len(run.weights[s]))
+    side = heatmap_side(2 * len(shown))
+    for l in shown:
         left, right = st.columns(2)
         with left:
-            show(("W", c, s, l), _matrix_chart, W, l, f"W^{l}", width="content")
+            show(_matrix_chart(c, s, l, False, side), width="content")
         with right:
-            show(("dW", c, s, l), _matrix_chart, G, l, f"dC/dW^{l}", width="content")
+            show(_matrix_chart(c, s, l, True, side), width="content")
     if c.layers[1:-1]:
         st.subheader("Hidden activations per observation")
-        domain = (0.0, 1.0) if c.activation == "sigmoid" else None
-        show(("activations", c, s), _activations_chart, run, s, domain, width="content")
+        show(_activations_chart(c, s), width="content")
 
 
-def _matrix_chart(M: np.ndarray, l: int, title: str) -> alt.LayerChart:
-    return charts.heatmap(frames.matrix_frame(M, l), title)
+# Symmetry
 
 
-def _activations_chart(run: Run, s: int, domain: tuple[float, float] | None) -> alt.HConcatChart | alt.Chart:
-    return charts.activations_chart(frames.activations_frame(run, s), domain)
+@chart_spec
+def _symmetry_chart(config: Config) -> alt.VConcatChart | alt.Chart:
+    return charts.symmetry_chart(frames.symmetry_frame({"run": trained(config)}))
 
 
 def symmetry(run: Run) -> None:
     """Distinct neurons and the symmetry gap over the iterations, and the diagnosis in words."""
+    hidden = run.config.layers[1:-1]
+    if not any(width > 1 for width in hidden):  # a layer of one neuron has no pair of neurons to compare
+        st.info(
+            "This network has no hidden layer of two neurons or more: no pair of neurons to compare."
+            if hidden
+            else "This network has no hidden layer: no hidden neurons to compare."
+        )
     for sentence in diagnose(findings_of(run)):
         st.markdown(f"- {sentence}")
-    c = run.config
-    if c.layers[1:-1]:
-        show(("symmetry", c), lambda: charts.symmetry_chart(frames.symmetry_frame({"run": run})), width="content")
+    if any(width > 1 for width in hidden):
+        show(_symmetry_chart(run.config), width="content")
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _gradient_check(_run: Run, key: tuple, snapshot: int) -> float:
-    check = gradient_check(_run.config.architecture, _run.weights[snapshot], _run.inputs, _run.targets)
-    return check.max_relative_error
+# Backprop maths
+
+
+@dataclass(frozen=True)
+class TraceTable:
+    """One matrix of the trace as the page shows it: its LaTeX name, its whole shape and its top left corner."""
+
+    phase: str
+    latex: str
+    shape: tuple[int, int]
+    corner: pd.DataFrame
+
+
+@shared
+def _trace_tables(config: Config, snapshot: int) -> list[TraceTable]:
+    """Every matrix of one pass at ``snapshot``, each cut to its corner (the whole trace is not kept)."""
+    steps = frames.trace_steps(trained(config), snapshot)
+    return [
+        TraceTable(step.phase, step.latex, step.value.shape, frames.step_table(step, MAX_TRACE_ROWS, MAX_TRACE_COLUMNS))
+        for step in steps
+    ]
+
+
+def corner_note(shape: tuple[int, int], shown: tuple[int, int]) -> str | None:
+    """``2,000 x 257: the first 20 rows and 12 columns`` when ``shown`` is less than ``shape``; else None."""
+    cut = [f"{k} {name}" for k, n, name in zip(shown, shape, ("rows", "columns")) if k < n]
+    return f"{shape[0]:,} x {shape[1]:,}: the first {' and '.join(cut)}" if cut else None
+
+
+def check_work(config: Config) -> float:
+    """Multiply-adds of the gradient check of ``config`` (see GRADIENT_CHECK_WORK)."""
+    n_obs, L = config.dataset.X.shape[0], len(config.layers) - 1
+    return 2 * config.n_params * (config.n_params * n_obs + LAYER_OVERHEAD * L)
+
+
+@shared
+def _gradient_check_error(config: Config, snapshot: int) -> float:
+    run = trained(config)
+    return gradient_check(config.architecture, run.weights[snapshot], run.inputs, run.targets).max_relative_error
 
 
 def maths(run: Run) -> None:
     """One iteration written out as in the question, matrix by matrix, and the gradient check."""
-    s = _snapshot_slider(run, "maths_iteration", default_last=False)
+    s = _snapshot_slider(run, state.MATHS_ITERATION, default_last=False)
     iteration = int(run.snapshot_iterations[s])
     st.markdown(
         f"Iteration **{iteration:,}**: forward `n^(l+1) = [1 | a^l] W^l`, `a^(l+1) = f(n^(l+1))`; backward "
         "`delta = dC/da * f'(n)`, `dC/dW^l = [1 | a^l]^T delta`, `dC/da^l = delta W^l[1:]^T`."
     )
-    steps = frames.trace_steps(run, s)
+    tables = _trace_tables(run.config, s)
     for phase in ("forward", "backward"):
         st.subheader("Forward pass" if phase == "forward" else "Backward pass")
-        for step in (x for x in steps if x.phase == phase):
-            name, table = st.columns([2, 3], vertical_alignment="center")
-            name.latex(step.latex)
-            table.dataframe(frames.step_table(step).style.format("{:.7f}"), width="content")
+        for t in (x for x in tables if x.phase == phase):
+            name, cell = st.columns([2, 3], vertical_alignment="center")
+            name.latex(t.latex)
+            numbers = {c: st.column_config.NumberColumn(format="%.7f") for c in t.corner.columns}
+            cell.dataframe(t.corner, column_config=numbers, width="content")
+            note = corner_note(t.shape, t.corner.shape)
+            if note:
+                cell.caption(note)
     st.subheader("Gradient check")
-    if run.config.n_params > GRADIENT_CHECK_MAX_WEIGHTS:
+    work = check_work(run.config)
+    if work > GRADIENT_CHECK_WORK:
         st.info(
-            f"Skipped: the check needs two forward passes per weight, and this network has "
-            f"{run.config.n_params:,} (at most {GRADIENT_CHECK_MAX_WEIGHTS:,})."
+            f"Skipped: the check runs two passes over all {len(run.inputs):,} observations for each of the "
+            f"{run.config.n_params:,} weights, {work:.2g} multiply-adds (at most {GRADIENT_CHECK_WORK:.0e})."
         )
         return
-    error = _gradient_check(run, (run.config, s), s)
+    error = _gradient_check_error(run.config, s)
     verdict = "agree" if error < 1e-5 else "DISAGREE" if np.isfinite(error) else "cannot be compared (non-finite)"
     st.markdown(
         f"Central finite differences and backprop's gradients {verdict}: the largest relative error over all "

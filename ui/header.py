@@ -1,0 +1,97 @@
+"""Above the tabs: the run's status and headline figures, then the row of buttons that keep and download it."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+from lab import frames
+from lab.diagnosis import headline, status_sentence
+from lab.lesson import EXPERIMENTS
+from mlp import Config, Run
+from mlp.export import run_to_dict
+from ui import state
+from ui.kept import MAX_KEPT, keep, set_up_lesson
+from ui.lesson import set_up_buttons
+from ui.runs import findings_of, trained
+
+MAX_JSON_SNAPSHOT_VALUES = 1_000_000  # weights and gradients written into the JSON download (~20 MB of text)
+
+
+def status(run: Run) -> None:
+    """Status in words and the headline figures."""
+    if run.status == "diverged":
+        st.error(status_sentence(run), icon="⚠️")
+    note = st.session_state.pop(state.SET_UP_NOTE, None)
+    if note:
+        st.success(note, icon=":material/check:")
+    found = findings_of(run)
+    lesson = headline(run, found)
+    if lesson:
+        st.info(lesson, icon=":material/lightbulb:")
+        if {f.code for f in found} & {"clones", "near_clones"}:
+            st.caption("Two experiments tell capacity from speed, one click each:")
+            set_up_buttons(EXPERIMENTS, "Results", "experiment")
+    c = run.config
+    cols = st.columns(4)
+    after = f"{c.loss} after {run.iterations_run:,} iterations"
+    cols[0].metric("Final cost", _shown(run.final_loss, ".4g"), help=after)
+    cols[1].metric("First output", _shown(run.outputs[0, 0], ".4f"), help="a^L_0 of observation 0")
+    widths = c.layers[1:-1]
+    distinct = run.distinct_neurons[-1]
+    shown = " · ".join(f"{d}/{w}" for d, w in zip(distinct, widths)) or "no hidden layer"
+    cols[2].metric("Distinct hidden neurons", shown, help="per hidden layer, at the last iteration")
+    cols[3].metric("Training time", f"{run.seconds:.2f} s")
+
+
+def _shown(value: float, spec: str) -> str:
+    """A figure for a metric: ``spec`` while readable, 3 significant digits when huge, words when not finite."""
+    if not np.isfinite(value):
+        return "not finite (diverged)"
+    return format(value, spec) if abs(value) < 1e4 else f"{value:.3g}"
+
+
+def buttons(config: Config) -> None:
+    """Keep, set up the lesson, download: the row of buttons under the header."""
+    keep_col, lesson_col, json_col, loss_col, out_col = st.columns([2, 3, 2, 2, 2], vertical_alignment="center")
+    if keep_col.button("Keep this run", help=f"Keep it for the Compare tab (at most {MAX_KEPT})"):
+        st.toast(keep(config))
+    lesson_col.button(
+        "Set up the question's lesson",
+        on_click=set_up_lesson,
+        help="Keep the question's run (every weight 1) and the same network from a random start; compare them",
+    )
+    # The files are built only when a button is pressed (callables), from the configuration: the session
+    # holds no copy of the run, which comes back from the shared cache.
+    snapshots = _snapshot_values(config) <= MAX_JSON_SNAPSHOT_VALUES
+    what = "snapshots" if snapshots else f"no snapshots (more than {MAX_JSON_SNAPSHOT_VALUES:,} values)"
+    json_col.download_button(
+        "Run as JSON",
+        partial(_run_json, config, snapshots),
+        "backprop-lab-run.json",
+        "application/json",
+        help=f"Configuration, loss history, {what} and outputs; `python -m mlp --config run.json` reruns it",
+    )
+    loss_col.download_button("Loss history CSV", partial(_history_csv, config), "loss-history.csv", "text/csv")
+    out_col.download_button("Outputs CSV", partial(_outputs_csv, config), "outputs.csv", "text/csv")
+
+
+def _snapshot_values(config: Config) -> int:
+    """Weights and gradients of every snapshot of ``config``'s run."""
+    return 2 * min(config.snapshots, config.iterations + 1) * config.n_params
+
+
+def _run_json(config: Config, snapshots: bool) -> str:
+    return json.dumps(run_to_dict(trained(config), snapshots=snapshots))
+
+
+def _history_csv(config: Config) -> str:
+    run = trained(config)
+    return frames.loss_frame({"run": run}, max_points=run.iterations_run + 1).drop(columns="run").to_csv(index=False)
+
+
+def _outputs_csv(config: Config) -> str:
+    return frames.outputs_frame({"run": trained(config)}).drop(columns="run").to_csv(index=False)
