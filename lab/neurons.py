@@ -576,29 +576,34 @@ class Update:
 
 
 def _next_weights(run: Run, snapshot: int) -> list[np.ndarray] | None:
-    """The weights one step after ``snapshot``: the next snapshot when it is the next iteration, else trained
-    again up to there (training is deterministic). None when that step is not finite or not allowed."""
+    """The weights one step after ``snapshot``: the next snapshot when it is the next iteration; at iteration 0,
+    one step of the run's optimizer from its empty state, as training took it. None otherwise: momentum's and
+    Adam's step depends on past gradients the run does not keep (training again would double a run's cost)."""
     iteration = int(run.snapshot_iterations[snapshot])
     following = run.snapshot_iterations[snapshot + 1 :]
     if len(following) and following[0] == iteration + 1:
         return run.weights[snapshot + 1]
-    try:
-        again = mlp.train(run.config.replace(iterations=iteration + 1))
-    except mlp.ConfigError:  # one step past a run at the budget's edge
+    if iteration > 0:
         return None
-    return again.final_weights if again.status == "finished" else None
+    c = run.config
+    params, grads = (np.concatenate([M.ravel() for M in Ms])[None] for Ms in (run.weights[0], run.gradients[0]))
+    mlp.OPTIMIZERS[c.optimizer](params.shape, np.array([c.lr])).step(params, grads)
+    return c.architecture.split(params[0])
 
 
-def _update_rule(run: Run, iteration: int) -> str:
+def _update_rule(run: Run, iteration: int, known: bool = True) -> str:
     c = run.config
     if c.optimizer == "gd":
         return (f"Gradient descent at iteration {iteration:,}: new W^l = W^l - lr dC/dW^l with lr = {c.lr:g}. "
                 "Clones have equal columns in W^l and in dC/dW^l, so their new columns are equal too.")
     memory = "a running sum of past gradients (v <- 0.9 v + dC/dW)" if c.optimizer == "momentum" else (
         "running averages of past gradients and of their squares")
-    return (f"{c.optimizer} at iteration {iteration:,}: the step is not lr times the gradient; it is built from "
-            f"{memory}. Shown: the step actually taken, the next iteration's weights minus these. Clones get equal "
-            "gradients at every iteration, so those sums are equal and their steps too.")
+    shown = ("Shown: the step actually taken, the next iteration's weights minus these." if known else
+             "The run keeps no past gradients here, so the step is shown at iteration 0 and just before a kept "
+             "iteration only.")
+    return (f"{c.optimizer} at iteration {iteration:,}: the step is in general not lr times the gradient; it is "
+            f"built from {memory}. {shown} Clones get equal gradients at every iteration, so those sums are equal "
+            "and their steps too.")
 
 
 def _group_labels(names: list[list[str]], l: int, n: int) -> list[str]:
@@ -628,7 +633,8 @@ def update_frames(run: Run, snapshot: int, groups: Sequence[np.ndarray]) -> Upda
             gradient=D.ravel(), step=step.ravel(), new=N.ravel(),
             from_clones=from_clones[df["row"]], to_clones=to_clones[df["col"]],
         ))
-    return Update(iteration, c.optimizer, c.lr, _update_rule(run, iteration), out)
+    known = c.optimizer == "gd" or _next_weights(run, snapshot) is not None
+    return Update(iteration, c.optimizer, c.lr, _update_rule(run, iteration, known), out)
 
 
 def update_chart(update: Update, layer: int) -> alt.HConcatChart:

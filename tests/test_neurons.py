@@ -319,14 +319,18 @@ def test_clone_columns_are_equal_in_weight_gradient_and_new(default_run):
 def test_other_optimizers_show_the_step_actually_taken(optimizer):
     adjacent = mlp.train(mlp.Config(optimizer=optimizer, lr=0.1, iterations=6, snapshots=7))
     spaced = mlp.train(mlp.Config(optimizer=optimizer, lr=0.1, iterations=6, snapshots=3))  # 0, 3, 6
-    for run, s in ((adjacent, 3), (spaced, 1)):
+    for run, s, after in ((adjacent, 3, 4), (spaced, 0, 1), (adjacent, 0, 1)):  # the next one kept, or iteration 0
         update = neurons.update_frames(run, s, clone_groups(run.weights[s]))
-        assert "not lr times the gradient" in update.rule
-        nxt = mlp.train(mlp.Config(optimizer=optimizer, lr=0.1, iterations=4)).final_weights
+        assert "not lr times the gradient" in update.rule and "Shown: the step actually taken" in update.rule
+        first_momentum = optimizer == "momentum" and s == 0  # v = dC/dW at the first step: lr times the gradient
+        nxt = mlp.train(mlp.Config(optimizer=optimizer, lr=0.1, iterations=after)).final_weights
         for l, df in enumerate(update.frames):
-            np.testing.assert_allclose(df["new"], nxt[l].ravel(), rtol=0, atol=1e-15)
+            assert np.array_equal(df["new"], nxt[l].ravel())  # the step training took, to the bit
             np.testing.assert_allclose(df["step"], (nxt[l] - run.weights[s][l]).ravel(), rtol=0, atol=1e-15)
-            assert not np.allclose(df["step"], -0.1 * df["gradient"])
+            assert np.allclose(df["step"], -0.1 * df["gradient"]) == first_momentum
+    update = neurons.update_frames(spaced, 1, clone_groups(spaced.weights[1]))  # iteration 3: 4 is not kept
+    assert "shown at iteration 0 and just before a kept iteration only" in update.rule
+    assert all(df["new"].isna().all() for df in update.frames)
 
 
 def test_update_frames_keep_the_matrix_frame_labels(default_run):
