@@ -649,22 +649,27 @@ def findings(run: Run) -> list[Finding]:
     return out
 
 
+def moved_start(config: Config, shift: float = CHAOS_SHIFT) -> Config | None:
+    """``config`` with every initial weight moved by ``shift`` of itself: ``init_scale`` (or ``noise`` when
+    ``init_scale`` is 0) times ``1 - shift``, which keeps clones clones. None for a start of zeros."""
+    if config.init_scale != 0:
+        return config.replace(init_scale=config.init_scale * (1.0 - shift))
+    if config.noise > 0:
+        return config.replace(noise=config.noise * (1.0 - shift))
+    return None
+
+
 def chaotic(config: Config, run: Run | None = None, shift: float = CHAOS_SHIFT) -> Finding | None:
     """Train ``config`` again from a start moved by ``shift`` (1e-12) of every weight; a Finding when the two
     runs end far apart (final costs more than ``CHAOS_APART``, 1%, apart, or one diverged), else None.
 
-    The start moves by scaling ``init_scale`` by ``1 - shift`` (or ``noise`` when ``init_scale`` is 0),
-    which moves every initial weight by ``shift`` of itself and keeps clones clones. A start of zeros
-    cannot be moved so: None. ``run``, when given, is ``train(config)`` already done.
+    The start moves as :func:`moved_start` says; a start of zeros cannot be moved so: None. ``run``, when
+    given, is ``train(config)`` already done.
     """
-    if config.init_scale != 0:
-        moved = config.replace(init_scale=config.init_scale * (1.0 - shift))
-        knob = "init_scale"
-    elif config.noise > 0:
-        moved = config.replace(noise=config.noise * (1.0 - shift))
-        knob = "noise"
-    else:
+    moved = moved_start(config, shift)
+    if moved is None:
         return None
+    knob = "init_scale" if config.init_scale != 0 else "noise"
     first = run if run is not None else train(config)
     second = train(moved)
     a, b = first.final_loss, second.final_loss
@@ -681,7 +686,7 @@ def chaotic(config: Config, run: Run | None = None, shift: float = CHAOS_SHIFT) 
     sentence = (
         f"Chaotic: started with every weight moved by {shift:g} of itself ({knob} times 1 - {shift:g}), the same "
         f"training {end} instead of {a:.4g}; the two costs part at iteration {parted:,}. Differences the size of "
-        "rounding grow to the first digit here, so another order of arithmetic (another machine, a sweep) can "
-        "end elsewhere too."
+        "rounding grow to the first digit here, so another order of arithmetic (another BLAS library or "
+        "machine) can end elsewhere too; a sweep's run and the run it opens use the same arithmetic."
     )
     return Finding("chaotic", None, parted, max(first.iterations_run, second.iterations_run), evidence, sentence)

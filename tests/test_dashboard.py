@@ -30,8 +30,9 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def open_tab(at: AppTest, label: str) -> AppTest:
-    """Switch tabs as a click does: only the open tab's content runs."""
+    """Switch tabs as a click does (the tab and the link's ``tab``): only the open tab's content runs."""
     at.session_state["tab"] = label
+    at.query_params["tab"] = label
     at.run()
     assert not at.exception
     return at

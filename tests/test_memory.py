@@ -199,7 +199,8 @@ def test_a_session_holds_configurations_never_a_run():
 
 def deferred_downloads() -> list:
     """The callables of every download button drawn in this process (Streamlit keeps them until pressed)."""
-    managers = [o for o in gc.get_objects() if isinstance(o, MediaFileManager)]
+    # type(), not isinstance(): a dead weak proxy among the objects raises on isinstance.
+    managers = [o for o in gc.get_objects() if type(o) is MediaFileManager]
     return [entry["callable"] for m in managers for entry in m._deferred_callables.values()]
 
 

@@ -32,10 +32,11 @@ SWEEP_OPTIMIZERS = "sweep_optimizers"
 SWEEP_SEEDS = "sweep_seeds"
 SWEEP_THRESHOLD = "sweep_threshold"
 LESSON_STEP = "lesson_step"  # the Lesson tab's step, from 0
+CHAOS = "chaos"  # the Symmetry tab's toggle that trains the run again from a start 1e-12 apart
 SET_UP_NOTE = "set_up_note"  # what a set-up button just put in the sidebar, said once above the tabs
 
-# The defaults. A widget's value is forgotten by Streamlit after a run that does not draw it (another tab
-# is open): its default comes back with the next init().
+# The defaults. Streamlit forgets a widget's value after a run that does not draw it (another tab is
+# open); init() writes each value back every run, which makes it the session's, so it outlives its tab.
 _DEFAULTS: dict[str, Callable[[], Any]] = {
     KEPT: list,
     KEPT_NEXT_ID: lambda: 1,
@@ -49,14 +50,14 @@ _DEFAULTS: dict[str, Callable[[], Any]] = {
     SWEEP_SEEDS: lambda: "0, 1, 2, 3",
     SWEEP_THRESHOLD: lambda: 0.01,
     LESSON_STEP: lambda: 0,
+    CHAOS: lambda: False,
 }
 
 
 def init() -> None:
-    """Give every key of the main area its default, unless the session has it already; before any widget."""
+    """Give every key of the main area its default, or keep the value it holds; before any widget."""
     for key, default in _DEFAULTS.items():
-        if key not in st.session_state:
-            st.session_state[key] = default()
+        st.session_state[key] = st.session_state[key] if key in st.session_state else default()
 
 
 def choice(key: str, options: list, default: Any) -> None:

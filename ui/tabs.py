@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import charts, frames
+from lab import charts, frames, neurons
 from lab.diagnosis import diagnose, status_sentence
-from mlp import Config, Run
+from mlp import Config, Finding, Run, chaotic, clone_groups
+from mlp.findings import moved_start
 from mlp.gradcheck import gradient_check
 from ui import state
 from ui.cache import shared
@@ -189,6 +190,36 @@ def symmetry(run: Run) -> None:
         st.markdown(f"- {sentence}")
     if any(width > 1 for width in hidden):
         show(_symmetry_chart(run.config), width="content")
+    _chaos(run)
+
+
+@shared
+def _chaotic(config: Config) -> Finding | None:
+    return chaotic(config, trained(config))
+
+
+def _chaos(run: Run) -> None:
+    """On demand, as it trains the run again: does a start 1e-12 apart end elsewhere?"""
+    moved = moved_start(run.config)
+    if moved is None or run.status != "finished":
+        return
+    st.subheader("Chaos")
+    if not st.toggle(
+        "Train it again from a start moved by 1e-12 of every weight",
+        key=state.CHAOS,
+        help="Costs a second training. Where two starts that close end far apart, training is chaotic.",
+    ):
+        return
+    finding = _chaotic(run.config)
+    if finding is not None:
+        st.warning(finding.sentence, icon=":material/cyclone:")
+    else:
+        other = trained(moved).final_loss
+        st.success(
+            f"Not chaotic: the moved start ends at cost {other:.6g} against {run.final_loss:.6g}, within 1% "
+            "(a difference the size of rounding stays small here).",
+            icon=":material/check:",
+        )
 
 
 # Backprop maths
@@ -232,13 +263,41 @@ def _gradient_check_error(config: Config, snapshot: int) -> float:
     return gradient_check(config.architecture, run.weights[snapshot], run.inputs, run.targets).max_relative_error
 
 
+UPDATE_CELLS = 400  # W^l drawn three times in the update (weights, step, new): at most this many cells each
+
+
+@shared
+def _update_of(config: Config, snapshot: int) -> neurons.Update:
+    run = trained(config)
+    return neurons.update_frames(run, snapshot, clone_groups(run.weights[snapshot]))
+
+
+@chart_spec
+def _update_chart(config: Config, snapshot: int, layer: int) -> alt.HConcatChart:
+    return neurons.update_chart(_update_of(config, snapshot), layer)
+
+
+def _update(run: Run, snapshot: int) -> None:
+    """The step from these weights to the next: W^l, the step and the new W^l, each clone group's columns marked."""
+    st.subheader("The update")
+    update = _update_of(run.config, snapshot)
+    st.markdown(update.rule)
+    for l, W in enumerate(run.weights[snapshot]):
+        if W.size > UPDATE_CELLS:
+            st.caption(f"$W^{l}$ has {W.size:,} weights: too many to draw three times here; the Weights tab shows it.")
+        else:
+            show(_update_chart(run.config, snapshot, l), width="content")
+
+
 def maths(run: Run) -> None:
     """One iteration written out as in the question, matrix by matrix, and the gradient check."""
     s = _snapshot_slider(run, state.MATHS_ITERATION, default_last=False)
     iteration = int(run.snapshot_iterations[s])
     st.markdown(
-        f"Iteration **{iteration:,}**: forward `n^(l+1) = [1 | a^l] W^l`, `a^(l+1) = f(n^(l+1))`; backward "
-        "`delta = dC/da * f'(n)`, `dC/dW^l = [1 | a^l]^T delta`, `dC/da^l = delta W^l[1:]^T`."
+        f"Iteration **{iteration:,}**. Forward: $n^{{l+1}} = [\\,1 \\mid a^l\\,]\\, W^l$, $a^{{l+1}} = f(n^{{l+1}})$. "
+        "Backward: $\\delta^{l+1} = \\frac{\\partial C}{\\partial a^{l+1}} \\odot f'(n^{l+1})$, "
+        "$\\frac{\\partial C}{\\partial W^l} = [\\,1 \\mid a^l\\,]^\\top \\delta^{l+1}$, "
+        "$\\frac{\\partial C}{\\partial a^l} = \\delta^{l+1} (W^l_{1:})^\\top$."
     )
     tables = _trace_tables(run.config, s)
     for phase in ("forward", "backward"):
@@ -251,6 +310,7 @@ def maths(run: Run) -> None:
             note = corner_note(t.shape, t.corner.shape)
             if note:
                 cell.caption(note)
+    _update(run, s)
     st.subheader("Gradient check")
     work = check_work(run.config)
     if work > GRADIENT_CHECK_WORK:
