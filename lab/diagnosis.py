@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from mlp import Finding, Run
 
 CAPACITY = ("clones", "near_clones")
+STOPPED = ("step_too_large", "blew_up")  # findings that say why the settings cannot learn at all
 
 
 def status_sentence(run: Run) -> str:
@@ -46,10 +47,11 @@ def headline(run: Run, found: Sequence[Finding]) -> str | None:
     """The lesson in a few sentences when the run shows it; None when no finding is about it.
 
     Capacity (clones, near clones) and speed (a plateau, saturated sigmoids) are named apart, each
-    with its figures, then whether the run fits: the same facts as the findings, summed up.
+    with its figures, then whether the run fits: the same facts as the findings, summed up. Settings
+    that cannot learn at all (a step too large, a blow-up) come first, in their findings' words.
     """
     codes = {f.code for f in found}
-    parts = []
+    parts = [f"**Why it does not learn.** {f.sentence}" for f in found if f.code in STOPPED]
     if codes & set(CAPACITY):
         size, acts = "-".join(map(str, run.config.layers)), "-".join(map(str, acts_as(run, found)))
         if "clones" in codes:

@@ -19,10 +19,11 @@ import pandas as pd
 import streamlit as st
 
 from mlp import INITIALIZERS, Config, ConfigError, DataError, read_csv
-from mlp.config import most_iterations, query_text
+from mlp.config import RECIPE_KEEPS, most_iterations, query_text, recipe
 from mlp.data import DATASETS, MAX_FILE_BYTES, MAX_ROWS, Dataset, from_rows
 from mlp.echo import echo
 from mlp.fields import FIELDS, MAX_TEXT, Choice, Field
+from ui import state
 from ui.uploads import read_upload
 
 DEFAULTS = Config()
@@ -177,6 +178,25 @@ def _current_dataset() -> Dataset | None:
         return None
 
 
+def recipe_words(settings: dict[str, Any]) -> str:
+    """A recipe in a line: ``2-4-1, tanh then sigmoid, cross_entropy, xavier 1, adam at lr 0.02, 2,000 iterations``."""
+    return (
+        f"{query_text(list(settings['layers'])).replace(',', '-')}, {settings['activation']} then "
+        f"{settings['output_activation']}, {settings['loss']}, {settings['init']} {settings['init_scale']:g}, "
+        f"{settings['optimizer']} at lr {settings['lr']:g}, {settings['iterations']:,} iterations"
+    )
+
+
+def _apply_recipe() -> None:
+    """The data set's recipe into the sidebar, keeping the data and the seed (a button's callback)."""
+    s = st.session_state
+    kept = {name: s[name] for name in RECIPE_KEEPS if name in WIDGETS and name in s}
+    config = recipe(Config.from_mapping(kept | {"iterations": 0}))
+    apply_config(config)
+    label = DATASETS[config.data].label
+    s[state.SET_UP_NOTE] = f"Settings that learn {label}: {recipe_words(config.to_mapping())}."
+
+
 def _new_seed() -> None:
     st.session_state.seed = int(np.random.default_rng().integers(0, 1_000_000))
 
@@ -195,6 +215,16 @@ def data_section() -> dict[str, Any]:
     st.sidebar.header("Data")
     name = _widget("data", on_change=_follow_data)
     _link("data", None if name == DEFAULTS.data else name)
+    settings = DATASETS[name].recipe if name in DATASETS else {}
+    st.sidebar.button(
+        "Settings that learn this data set",
+        on_click=_apply_recipe,
+        disabled=not settings,
+        width="stretch",
+        help=f"{recipe_words(settings)}. The data and the random seed are kept."
+        if settings
+        else "Your own table has no recipe: the data sets above have one each.",
+    )
     values: dict[str, Any] = {"data": name}
     if name in DATASETS and DATASETS[name].generated:
         values |= {key: _widget(key) for key in GENERATOR}
