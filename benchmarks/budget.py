@@ -26,9 +26,9 @@ import resource
 import subprocess
 import sys
 import time
-import tracemalloc
 from dataclasses import dataclass
 
+from benchmarks import peak_mb
 from mlp import Config, ConfigError, train
 from mlp.budget import WORK_BUDGET
 from mlp.fields import MAX_DEPTH, MAX_WIDTH
@@ -189,10 +189,7 @@ def training_table(names: list[str]) -> None:
         started = time.perf_counter()
         run = train(config)
         seconds = time.perf_counter() - started
-        tracemalloc.start()  # a second run for memory: tracing slows Python down
-        train(config)
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-        tracemalloc.stop()
+        peak = peak_mb(lambda: train(config))  # noqa: B023  (a second run: tracing slows Python down)
         worst_time, worst_memory = max(worst_time, seconds), max(worst_memory, peak)
         print(f"  {name:52s} {config.iterations:>9,} iterations  {seconds:6.2f} s  {peak:7.1f} MB  ({run.status})")
     print(f"largest: {worst_time:.2f} s, {worst_memory:.1f} MB (limits: 10 s, 500 MB)")

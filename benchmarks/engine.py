@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import time
-import tracemalloc
 
 import numpy as np
 
+from benchmarks import peak_mb
 from benchmarks.budget import longest
 from mlp import Config, ConfigError, train
 
@@ -79,11 +79,9 @@ def main() -> None:
     except ConfigError as error:
         print(f"1,000,000 iterations: refused: {error}")
     for iterations in (10_000, 100_000, longest(Config(iterations=0)).iterations):
-        tracemalloc.start()
         took = seconds(lambda: train(config.replace(iterations=iterations)))  # noqa: B023
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        print(f"{iterations:>9,} iterations: {took:5.2f} s (traced), peak memory {peak / 1e6:5.2f} MB, "
+        peak = peak_mb(lambda: train(config.replace(iterations=iterations)))  # noqa: B023
+        print(f"{iterations:>9,} iterations: {took:5.2f} s, peak memory {peak:5.2f} MB, "
               f"of which loss history {8 * (iterations + 1) / 1e6:5.2f} MB")
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import argparse
 import time
-import tracemalloc
 
 import numpy as np
 
+from benchmarks import peak_mb
 from benchmarks.engine import seconds
 from mlp import Config, findings, metrics_work, train
 from mlp.symmetry import symmetry_history
@@ -60,11 +60,8 @@ def metrics(repeats: int) -> None:
             name = "-".join(map(str, layers)) if len(layers) < 6 else f"2-(8 x {len(layers) - 2})-1"
             print(f"  {name:>14} x {count:>4} snapshots, {kind:>8}: {took:7.3f} s, {took / units * 1e9:6.2f} ns a unit")
     stack = snapshots((2, 256, 256, 2), 149, "near", rng)
-    tracemalloc.start()
-    symmetry_history(stack)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    print(f"  peak memory traced, 2-256-256-2 x 149 near clones: {peak / 1e6:.0f} MB")
+    peak = peak_mb(lambda: symmetry_history(stack))
+    print(f"  peak memory traced, 2-256-256-2 x 149 near clones: {peak:.0f} MB")
 
 
 def wide_constant_run() -> None:

@@ -33,7 +33,6 @@ shut down. tests/test_load.py runs the same scenario (:func:`run`) for a shorter
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import math
 import os
@@ -49,7 +48,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import harness
+from benchmarks import harness, users_parser
 from benchmarks.protocol import Page, Session
 from lab.frames import run_names
 from mlp import Config
@@ -470,8 +469,7 @@ def summary(result: Result) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=10)
+    parser = users_parser(__doc__)
     parser.add_argument("--seconds", type=float, default=60, help="driving time (default 60)")
     parser.add_argument("--think", type=float, default=2.0, help="mean pause between a user's changes (s)")
     parser.add_argument("--seed", type=int, default=0)

@@ -18,13 +18,12 @@ that shows the fall to the server's own size.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 
-from benchmarks import harness
+from benchmarks import harness, users_parser
 from benchmarks.load import status_kb
 from benchmarks.protocol import Session
 
@@ -136,8 +135,7 @@ def summary(result: dict, every: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=10)
+    parser = users_parser(__doc__)
     parser.add_argument("--links", type=int, default=10, help="links each visitor opens, one after the other")
     parser.add_argument("--after", type=float, default=60, help="seconds to watch after the last visitor left")
     parser.add_argument("--every", type=float, default=15, help="seconds between printed points of the curve")

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import argparse
 import time
-import tracemalloc
 
 import numpy as np
 
+from benchmarks import peak_mb
 from benchmarks.engine import best_of, seconds
 from mlp import Config, ConfigError, train
 from mlp.budget import WORK_BUDGET
@@ -81,11 +81,8 @@ def largest_allowed() -> None:
     for name, (base, runs) in LARGEST.items():
         spec = largest(base, runs)
         took = seconds(lambda: sweep(spec))  # noqa: B023
-        tracemalloc.start()
-        sweep(spec)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        print(f"  {name}, {spec.base.iterations:,} iterations: {took:5.2f} s, peak traced memory {peak / 1e6:6.1f} MB")
+        peak = peak_mb(lambda: sweep(spec))  # noqa: B023
+        print(f"  {name}, {spec.base.iterations:,} iterations: {took:5.2f} s, peak traced memory {peak:6.1f} MB")
 
 
 def main() -> None:
