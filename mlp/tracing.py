@@ -16,7 +16,9 @@ class Step:
     ``symbol`` is plain text (``dC/dW^2``), ``latex`` the same in the question's notation,
     ``phase`` is ``forward`` or ``backward`` and ``layer`` the layer index ``l`` it belongs to.
     ``rows`` and ``columns`` name the matrix's rows (``obs 0``, or ``1 (bias)`` and ``a^l_i`` for
-    ``dC/dW^l``) and columns (``1`` for the ones of ``[1 | a^l]``, then the neurons).
+    ``dC/dW^l``) and columns (``1`` for the ones of ``[1 | a^l]``, then the neurons). ``matrix`` is the
+    ``l`` of the ``W^l`` whose step of the pass it is: the forward product through ``W^l``, or the
+    backward step that ends in ``dC/dW^l``.
     """
 
     phase: str
@@ -26,6 +28,7 @@ class Step:
     value: np.ndarray
     rows: tuple[str, ...]
     columns: tuple[str, ...]
+    matrix: int
 
 
 def _neurons(letter: str, layer: int, count: int) -> tuple[str, ...]:
@@ -47,8 +50,8 @@ def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, 
     L = len(weights)
     obs = tuple(f"obs {i}" for i in range(len(X)))
 
-    def step(phase, layer, symbol, latex, value, columns, rows=obs):
-        return Step(phase, layer, symbol, latex, np.array(value[0], copy=True), rows, columns)  # the only run
+    def step(phase, layer, symbol, latex, value, columns, rows=obs, *, of):
+        return Step(phase, layer, symbol, latex, np.array(value[0], copy=True), rows, columns, of)  # the only run
 
     steps = []
     for l in range(L):
@@ -61,6 +64,7 @@ def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, 
                 rf"[\,1 \mid a^{{{l}}}\,]",
                 net.inputs[l],
                 ("1", *_neurons("a", l, sizes[l])),
+                of=l,
             ),
             step(
                 "forward",
@@ -69,17 +73,18 @@ def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, 
                 rf"n^{{{k}}} = [\,1 \mid a^{{{l}}}\,]\, W^{{{l}}}",
                 net.n[l],
                 _neurons("n", k, sizes[k]),
+                of=l,
             ),
-            step("forward", k, f"a^{k}", rf"a^{{{k}}} = f(n^{{{k}}})", net.a[l], _neurons("a", k, sizes[k])),
+            step("forward", k, f"a^{k}", rf"a^{{{k}}} = f(n^{{{k}}})", net.a[l], _neurons("a", k, sizes[k]), of=l),
         ]
     dC_da = rf"\frac{{\partial C}}{{\partial a^{{{L}}}}}"
-    steps.append(step("backward", L, f"dC/da^{L}", dC_da, net.dC_da[L - 1], _neurons("a", L, sizes[L])))
+    steps.append(step("backward", L, f"dC/da^{L}", dC_da, net.dC_da[L - 1], _neurons("a", L, sizes[L]), of=L - 1))
     for l in range(L - 1, -1, -1):
         k = l + 1
         to = _neurons("a", k, sizes[k])
         da_dn = rf"\frac{{\partial a^{{{k}}}}}{{\partial n^{{{k}}}}}"
         steps += [
-            step("backward", k, f"da^{k}/dn^{k}", da_dn, net.slopes[l], to),
+            step("backward", k, f"da^{k}/dn^{k}", da_dn, net.slopes[l], to, of=l),
             step(
                 "backward",
                 k,
@@ -87,6 +92,7 @@ def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, 
                 rf"\delta^{{{k}}} = \frac{{\partial C}}{{\partial a^{{{k}}}}} \odot {da_dn}",
                 net.deltas[l],
                 to,
+                of=l,
             ),
             step(
                 "backward",
@@ -96,6 +102,7 @@ def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, 
                 net.grads[l],
                 to,
                 ("1 (bias)", *_neurons("a", l, sizes[l])),
+                of=l,
             ),
         ]
         if l >= 1:
@@ -107,6 +114,7 @@ def trace(architecture: Architecture, weights: list[np.ndarray], X: np.ndarray, 
                     rf"\frac{{\partial C}}{{\partial a^{{{l}}}}} = \delta^{{{k}}}\, (W^{{{l}}}_{{1:}})^\top",
                     net.dC_da[l - 1],
                     _neurons("a", l, sizes[l]),
+                    of=l,
                 )
             )
     return steps

@@ -299,11 +299,24 @@ def test_weights_of_a_deep_network_are_drawn_ten_matrices_at_a_time():
     at.selectbox(key="data").set_value("xor").run()
     at.text_input(key="layers").set_value(",".join(["2", *["8"] * 20, "1"])).run()
     open_tab(at, "Weights")
-    assert at.radio(key="weights_matrices").options == ["W^0 to W^9", "W^10 to W^19", "W^20 to W^20"]
+    assert at.radio(key="weights_matrices").options == ["W^0 to W^9", "W^10 to W^19", "W^20"]
     titles = chart_titles(at)
     assert titles[:4] == ["W^0", "dC/dW^0", "W^1", "dC/dW^1"] and len(titles) == 2 * 10 + 1  # and the activations
-    at.radio(key="weights_matrices").set_value("W^20 to W^20").run()
+    at.radio(key="weights_matrices").set_value("W^20").run()
     assert not at.exception and chart_titles(at)[:2] == ["W^20", "dC/dW^20"] and len(chart_titles(at)) == 3
+
+
+def test_the_maths_of_a_deep_network_is_written_out_three_matrices_at_a_time():
+    at = fresh()
+    at.text_input(key="layers").set_value(",".join(["2", *["3"] * 6, "2"])).run()  # W^0 .. W^6
+    open_tab(at, "Backprop maths")
+    assert at.radio(key="maths_matrices").options == ["W^0 to W^2", "W^3 to W^5", "W^6"]
+    first = [e.value.strip("$\n") for e in at.latex]
+    assert first[:2] == ["[\\,1 \\mid a^{0}\\,]", "n^{1} = [\\,1 \\mid a^{0}\\,]\\, W^{0}"]
+    assert any("W^{2}" in t for t in first) and not any("W^{3}" in t for t in first)
+    at.radio(key="maths_matrices").set_value("W^6").run()
+    last = [e.value for e in at.latex]
+    assert not at.exception and any("W^{6}" in t for t in last) and not any("W^{5}" in t for t in last)
 
 
 def test_main_area_widgets_take_their_values_from_the_session_only(monkeypatch):

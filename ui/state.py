@@ -25,6 +25,7 @@ LOSS_LOG = "loss_log"  # the Results tab's log-scale toggle
 WEIGHTS_ITERATION = "weights_iteration"  # the Weights tab's snapshot slider
 WEIGHTS_MATRICES = "weights_matrices"  # the group of W^l the Weights tab draws, in a network of many layers
 MATHS_ITERATION = "maths_iteration"  # the Backprop maths tab's snapshot slider
+MATHS_MATRICES = "maths_matrices"  # the group of W^l whose passes the Backprop maths tab writes out
 SWEEP_SPEC = "sweep_spec"  # the last sweep submitted (a SweepSpec), or None
 SWEEP_INITS = "sweep_inits"  # the sweep form's fields: starts, learning rates, optimizers, seeds, threshold
 SWEEP_LRS = "sweep_lrs"

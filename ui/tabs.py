@@ -28,6 +28,7 @@ from ui.runs import findings_of, trained
 
 WEIGHT_CELLS = 24_000  # heatmap cells on the Weights tab (and on the Compare tab), shared by its matrices
 MAX_MATRICES = 10  # W^l drawn at once (with their gradients); deeper networks show them ten at a time
+MAX_TRACED_MATRICES = 3  # W^l whose passes the maths tab writes out at once (up to 5 tables each way per W^l)
 MAX_SIDE = 64  # rows or columns of one heatmap at most: W^l of a 256-wide layer shows every 4th
 MIN_SIDE = 8  # ... and at least, however many matrices share the cells
 ACTIVATION_CELLS = 12_000  # cells of the hidden activations chart (50 observations x neurons x layers)
@@ -137,14 +138,14 @@ def _activations_chart(config: Config, snapshot: int) -> alt.HConcatChart | alt.
     return charts.activations_chart(df, domain, widths=widths, observations=len(run.inputs))
 
 
-def _matrices_shown(count: int) -> range:
-    """The W^l to draw: all of them, or the group of MAX_MATRICES the learner picks."""
-    groups = [range(i, min(i + MAX_MATRICES, count)) for i in range(0, count, MAX_MATRICES)]
+def _matrices_shown(count: int, at_once: int, key: str) -> range:
+    """The W^l to draw: all ``count`` of them, or the group of ``at_once`` the learner picks (widget ``key``)."""
+    groups = [range(i, min(i + at_once, count)) for i in range(0, count, at_once)]
     if len(groups) == 1:
         return groups[0]
-    labels = [f"W^{g[0]} to W^{g[-1]}" for g in groups]
-    state.choice(state.WEIGHTS_MATRICES, labels, labels[0])
-    chosen = st.radio(f"Matrices ({MAX_MATRICES} at a time)", labels, horizontal=True, key=state.WEIGHTS_MATRICES)
+    labels = [f"W^{g[0]} to W^{g[-1]}" if len(g) > 1 else f"W^{g[0]}" for g in groups]
+    state.choice(key, labels, labels[0])
+    chosen = st.radio(f"Matrices ({at_once} at a time)", labels, horizontal=True, key=key)
     return groups[labels.index(chosen)]
 
 
@@ -156,7 +157,7 @@ def weights(run: Run) -> None:
         "column j goes to neuron j of layer l+1. Orange is positive, blue negative."
     )
     c = run.config
-    shown = _matrices_shown(len(run.weights[s]))
+    shown = _matrices_shown(len(run.weights[s]), MAX_MATRICES, state.WEIGHTS_MATRICES)
     side = heatmap_side(2 * len(shown))
     for l in shown:
         left, right = st.columns(2)
@@ -230,6 +231,7 @@ class TraceTable:
     """One matrix of the trace as the page shows it: its LaTeX name, its whole shape and its top left corner."""
 
     phase: str
+    matrix: int  # the l of the W^l whose step it is
     latex: str
     shape: tuple[int, int]
     corner: pd.DataFrame
@@ -240,7 +242,13 @@ def _trace_tables(config: Config, snapshot: int) -> list[TraceTable]:
     """Every matrix of one pass at ``snapshot``, each cut to its corner (the whole trace is not kept)."""
     steps = frames.trace_steps(trained(config), snapshot)
     return [
-        TraceTable(step.phase, step.latex, step.value.shape, frames.step_table(step, MAX_TRACE_ROWS, MAX_TRACE_COLUMNS))
+        TraceTable(
+            step.phase,
+            step.matrix,
+            step.latex,
+            step.value.shape,
+            frames.step_table(step, MAX_TRACE_ROWS, MAX_TRACE_COLUMNS),
+        )
         for step in steps
     ]
 
@@ -277,12 +285,14 @@ def _update_chart(config: Config, snapshot: int, layer: int) -> alt.HConcatChart
     return neurons.update_chart(_update_of(config, snapshot), layer)
 
 
-def _update(run: Run, snapshot: int) -> None:
-    """The step from these weights to the next: W^l, the step and the new W^l, each clone group's columns marked."""
+def _update(run: Run, snapshot: int, shown: range) -> None:
+    """The step from these weights to the next: W^l, the step and the new W^l of each ``l`` in ``shown``,
+    each clone group's columns marked."""
     st.subheader("The update")
     update = _update_of(run.config, snapshot)
     st.markdown(update.rule)
-    for l, W in enumerate(run.weights[snapshot]):
+    for l in shown:
+        W = run.weights[snapshot][l]
         if W.size > UPDATE_CELLS:
             st.caption(f"$W^{l}$ has {W.size:,} weights: too many to draw three times here; the Weights tab shows it.")
         else:
@@ -299,7 +309,8 @@ def maths(run: Run) -> None:
         "$\\frac{\\partial C}{\\partial W^l} = [\\,1 \\mid a^l\\,]^\\top \\delta^{l+1}$, "
         "$\\frac{\\partial C}{\\partial a^l} = \\delta^{l+1} (W^l_{1:})^\\top$."
     )
-    tables = _trace_tables(run.config, s)
+    shown = _matrices_shown(len(run.weights[s]), MAX_TRACED_MATRICES, state.MATHS_MATRICES)
+    tables = [t for t in _trace_tables(run.config, s) if t.matrix in shown]
     for phase in ("forward", "backward"):
         st.subheader("Forward pass" if phase == "forward" else "Backward pass")
         for t in (x for x in tables if x.phase == phase):
@@ -310,7 +321,7 @@ def maths(run: Run) -> None:
             note = corner_note(t.shape, t.corner.shape)
             if note:
                 cell.caption(note)
-    _update(run, s)
+    _update(run, s, shown)
     st.subheader("Gradient check")
     work = check_work(run.config)
     if work > GRADIENT_CHECK_WORK:
