@@ -628,6 +628,7 @@ def test_sweep_form_refused(sweep_page, lists, optimizers, iterations, words):
 # Limits the page states instead of crashing or resetting in silence.
 
 
+@pytest.mark.slow
 def test_iterations_widget_stops_at_the_budget_and_says_so():
     at = fresh()
     widget = at.number_input(key="iterations")

@@ -262,6 +262,7 @@ json_values = st.recursive(
 
 @settings(max_examples=300, deadline=None)
 @given(field=st.sampled_from(list(PARSERS)), value=json_values)
+@pytest.mark.slow
 def test_config_any_json_value_gives_config_or_config_error(field, value):
     try:
         Config.from_mapping({field: value})

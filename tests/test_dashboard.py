@@ -95,6 +95,7 @@ def test_maths_tab_writes_the_questions_matrices_and_checks_gradients():
     assert "agree:" in all_text(at)
 
 
+@pytest.mark.slow
 def test_slow_run_from_the_cache_renders_again():
     # A run slow enough to show a progress bar, trained, left, and served again from the cache.
     at = fresh()

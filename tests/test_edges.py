@@ -28,6 +28,8 @@ from mlp.cli import UsageError, parse_config, summary, trace_text
 from mlp.config import PARSERS, SWEEP_FIELDS, SweepSpec
 from mlp.export import run_to_dict
 
+pytestmark = pytest.mark.slow  # a minute or more: every edge trained, generated inputs at every entrance
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 TIMEOUT = 60
 FINITE = {"allow_nan": False, "allow_infinity": False}

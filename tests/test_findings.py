@@ -167,6 +167,7 @@ def test_sse_on_200_points_is_a_step_too_large(sse_circle):
         assert text in step.sentence, text
 
 
+@pytest.mark.slow
 def test_the_same_network_with_mse_and_lr_1_learns_without_the_finding():
     run = circle_run(loss="mse", lr=1, iterations=3000)
     assert run.loss_history[0] == pytest.approx(0.2445, abs=1e-4) and run.final_loss == pytest.approx(0.0784, abs=1e-4)
@@ -230,6 +231,7 @@ def test_a_run_that_learned_something_is_no_step_too_large(sse_circle):
 # --- tiny differences ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_tiny_noise_on_xor_is_near_clones_like_the_clone_run():
     run = mlp.train(mlp.Config(data="xor", layers=(2, 4, 1), noise=1e-6, iterations=100_000))
     assert run.final_loss == pytest.approx(0.6668824, abs=1e-7)

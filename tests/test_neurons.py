@@ -183,6 +183,7 @@ def _ring_scales(spec: dict) -> list[dict]:
     return [v["encoding"]["stroke"]["scale"] for v in views(spec) if "stroke" in v.get("encoding", {})]
 
 
+@pytest.mark.slow
 def test_clone_ring_colours_are_one_per_group_and_the_same_in_graph_and_thumbnails(question):
     spec = neurons.neurons_chart(question).to_dict()
     scales = _ring_scales(spec)
@@ -207,6 +208,7 @@ def test_xor_clones_share_one_colour_at_every_frame(xor_clones):
 
 
 @pytest.mark.parametrize("name", ["question", "normal"])
+@pytest.mark.slow
 def test_neurons_chart_validates_and_binds_one_range_and_play(name, request):
     spec = neurons.neurons_chart(request.getfixturevalue(name)).to_dict()  # validates against Vega-Lite's schema
     params = {p["name"]: p for p in spec["params"]}
@@ -250,6 +252,7 @@ def test_a_network_without_hidden_layers():
 @pytest.mark.parametrize(
     "layers", [(2, 256, 256, 1), (2,) + (8,) * 30 + (1,)], ids=["256 wide", "32 deep"]
 )
+@pytest.mark.slow
 def test_wide_and_deep_networks_stay_within_the_caps(layers):
     run = mlp.train(mlp.Config(data="circle", layers=layers, init="normal", iterations=20, snapshots=21))
     f = build(run)
@@ -343,6 +346,7 @@ def test_update_frames_keep_the_matrix_frame_labels(default_run):
 # Heatmaps that follow the frame (for the Weights tab).
 
 
+@pytest.mark.slow
 def test_scrub_heatmaps_hold_every_frame_and_its_own_colour_range(default_run):
     kept = scrub.kept_frames(len(default_run.snapshot_iterations), 42, max_frames=12)
     matrices = [
@@ -374,6 +378,7 @@ def test_wide_refuses_frames_of_different_matrices():
         scrub.wide([a, b], ["row", "col"], "value")
 
 
+@pytest.mark.slow
 def test_update_chart_rings_each_clone_column_in_the_neurons_views_colour(default_run, question):
     update = neurons.update_frames(default_run, 0, clone_groups(default_run.weights[0]))
     graph = neurons.neurons_chart(question).to_dict()

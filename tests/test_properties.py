@@ -23,6 +23,8 @@ from mlp import ACTIVATIONS, DATASETS, INITIALIZERS, LOSSES, OPTIMIZERS, Config,
 from mlp.data import GENERATED
 from mlp.fields import MAX_COLUMNS, MAX_DEPTH, MAX_ROWS, MAX_SCALE, MAX_WIDTH
 
+pytestmark = pytest.mark.slow  # a minute or more: generated cases opening every tab
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 TIMEOUT = 120  # a wide network's tabs take seconds to draw on a shared 2-core machine
 TABS = ("Results", "Weights", "Neurons", "Symmetry", "Backprop maths", "Compare", "Lesson", "Sweep")

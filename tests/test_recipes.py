@@ -74,6 +74,7 @@ def test_recipe_learns_its_data_set_from_a_clean_run(data):
         assert mlp.accuracy(run) == right_side(run.outputs, run.targets)
 
 
+@pytest.mark.slow
 def test_recipes_learn_for_other_seeds_of_the_start_and_of_the_points():
     # Start seeds 0-2 and data seeds 0-1 (the generated sets' points); seed 0 on data seed 0 is the test above.
     # A sweep over the seeds runs each one exactly as train() does (tests/test_sweep.py).

@@ -371,6 +371,7 @@ GRID = {
 
 
 @pytest.mark.parametrize("name", GRID)
+@pytest.mark.slow
 def test_every_run_of_a_sweep_is_bitwise_its_single_run(name):
     spec = SweepSpec(
         GRID[name],

@@ -163,6 +163,7 @@ def planted_layers(draw):
 
 @settings(max_examples=150, deadline=None)
 @given(V=planted_layers())
+@pytest.mark.slow
 def test_groups_and_gap_follow_the_rule(V):
     n = len(V)
     R = relative_oracle(V)
@@ -310,6 +311,7 @@ def test_noise_makes_the_question_neurons_different_in_weights(noise):
     assert np.all(run.symmetry_gap > 0.0)
 
 
+@pytest.mark.slow
 def test_memory_stays_under_100_mb_on_wide_layers():
     # 60 snapshots of 2-256-256-2 whose neurons are all within 1e-9 (the costliest route): chunks bound it.
     rng = np.random.default_rng(7)
