@@ -37,6 +37,9 @@ WIDTH = 560  # px: width of concatenated charts, which cannot fill their contain
 HEIGHT = 260  # px: height of single charts
 TOP_LEGEND = alt.Legend(title=None, orient="top", labelLimit=400)  # run names and layers, above the plot
 RUN_LEGEND = alt.Legend(title=None, orient="top", direction="vertical", labelLimit=WIDTH)  # one run a line
+# Charts fitted to their container's width keep their runs' legend on the right: above the plot, Vega's fit
+# takes the legend's height from the plot's (a 260 px chart of four runs kept a 50 px plot).
+SIDE_LEGEND = alt.Legend(title=None, orient="right", labelLimit=220)
 # Okabe and Ito's colour-blind-safe palette: black for the current run, the others for kept runs, each
 # kept run holding its colour for as long as it is kept (ui/kept.py).
 CURRENT_COLOUR = "#000000"
@@ -82,12 +85,6 @@ def _run_colour(field: str, colours: Mapping[str, str] | None, legend: alt.Legen
     """Colour by run name; with ``colours`` (name -> colour) each run keeps its own colour."""
     scale = alt.Scale(domain=list(colours), range=list(colours.values())) if colours else alt.Undefined
     return alt.Color(f"{field}:N", scale=scale, legend=legend)
-
-
-def _height(runs: int) -> int:
-    """Height of a chart fitted to its container (plot, title and legend): HEIGHT px of plot, plus a line per
-    run in a legend above it when there are several."""
-    return HEIGHT + (18 * runs + 10 if runs > 1 else 0)
 
 
 def _finite(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -300,12 +297,12 @@ def loss_chart(df: pd.DataFrame, log_scale: bool = True, colours: Mapping[str, s
         .encode(
             x=alt.X("iteration:Q", title="iteration"),
             y=alt.Y("loss:Q", axis=axis, scale=alt.Scale(type="log") if log else alt.Scale(zero=True)),
-            color=_run_colour("run", colours, RUN_LEGEND if several else None),
+            color=_run_colour("run", colours, SIDE_LEGEND if several else None),
             tooltip=[
                 alt.Tooltip("run:N"), alt.Tooltip("iteration:Q", format=","), alt.Tooltip("loss_text:N", title="cost")
             ],
         )
-        .properties(width="container", height=_height(df["run"].nunique()), title="Cost C over iterations")
+        .properties(width="container", height=HEIGHT, title="Cost C over iterations")
     )
 
 
@@ -338,11 +335,11 @@ def outputs_chart(df: pd.DataFrame, colours: Mapping[str, str] | None = None) ->
     )
     bars = base.mark_bar().encode(
         y=alt.Y("output:Q", title="output aᴸ and target y", scale=alt.Scale(domain=[low, high])),
-        color=_run_colour("run", colours, RUN_LEGEND if several else None),
+        color=_run_colour("run", colours, SIDE_LEGEND if several else None),
     )
     ticks = base.mark_tick(color="black", thickness=3).encode(y=alt.Y("target:Q"))
     title = alt.Title("Outputs aᴸ against targets y", subtitle="bars: outputs; black ticks: targets")
-    return alt.layer(bars, ticks).properties(width="container", height=_height(df["run"].nunique()), title=title)
+    return alt.layer(bars, ticks).properties(width="container", height=HEIGHT, title=title)
 
 
 def _spread(observations: pd.Series) -> np.ndarray:
@@ -369,7 +366,7 @@ def outputs_scatter(df: pd.DataFrame, colours: Mapping[str, str] | None = None) 
     pad = 0.2 if classes else 0.05 * (high - low or 1.0)
     scale = alt.Scale(domain=[low - pad, high + pad], nice=False, zero=False)
     if several:
-        color = _run_colour("run", colours, RUN_LEGEND)
+        color = _run_colour("run", colours, SIDE_LEGEND)
     elif len(names) > 1:
         color = alt.Color("output_neuron:N", title=None, legend=alt.Legend(orient="top"))
     else:
@@ -392,7 +389,7 @@ def outputs_scatter(df: pd.DataFrame, colours: Mapping[str, str] | None = None) 
         right = "right: on the dashed line y = x"
     subtitle = f"{df['observation'].nunique():,} observations; {right}"
     title = alt.Title("Outputs aᴸ against targets y", subtitle=subtitle)
-    return alt.layer(guide, points).properties(width="container", height=_height(df["run"].nunique()), title=title)
+    return alt.layer(guide, points).properties(width="container", height=HEIGHT, title=title)
 
 
 def _distinct_chart(base: alt.Chart, most: int) -> alt.Chart:

@@ -39,7 +39,7 @@ def status(run: Run) -> None:
     metrics(run)
 
 
-OUTPUT = "Output $a^L_0$ of observation 0 at the end"  # the label of the output metric
+OUTPUT = "Final output $a^L_0$ (obs. 0)"  # the label of the output metric: observation 0's, after training
 ACCURACY = "Right side of 0.5"  # the label of the accuracy metric (classification data only)
 
 
@@ -48,15 +48,15 @@ def metrics(run: Run) -> None:
     c = run.config
     after = f"after {run.iterations_run:,} iterations"
     right = accuracy(run)
-    with st.container(horizontal=True, gap="large"):
+    with st.container(horizontal=True, gap="medium"):
         st.metric("Final cost", _shown(run.final_loss, ".4g"), help=f"{c.loss} {after}", width="content")
         if right is not None:
             st.metric(
                 ACCURACY, f"{right:.1%}", width="content",
                 help=f"Accuracy: the share of observations whose every output is on its target's side of 0.5, {after}",
             )
-        st.metric(OUTPUT, _shown(run.outputs[0, 0], ".4f"), help=f"$a^L_0$ {after}; the table has them all",
-                  width="content")
+        first = f"Output neuron 0 of observation 0, {after}; the table has them all"
+        st.metric(OUTPUT, _shown(run.outputs[0, 0], ".4f"), help=first, width="content")
         shown = frames.distinct_text(run.distinct_neurons[-1], c.layers[1:-1])
         st.metric("Distinct hidden neurons", shown, help="Per hidden layer, at the last iteration", width="content")
         st.metric("Training time", f"{run.seconds:.2f} s", width="content")
