@@ -46,10 +46,11 @@ CURRENT_COLOUR = "#000000"
 RUN_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999", "#F0E442")
 FEW_OBSERVATIONS = 8  # up to this many observations the outputs are bars; more are a scatter against the targets
 MAX_TICKS = 7  # powers of ten written on a log axis at most (every k-th power beyond)
-# The same numbers as short(), written by Vega: for legends and axes, whose values Vega picks.
+# The same numbers as short(), written by Vega: for legends and axes. Vega's format() writes a leading
+# minus sign as U+2212, the cells (Python) as '-': replace() puts the same character in both.
 SHORT = (
-    "length(format(datum.value, '.3~g')) <= length(format(datum.value, '.2~e')) "
-    "? format(datum.value, '.3~g') : format(datum.value, '.2~e')"
+    "replace(length(format(datum.value, '.3~g')) <= length(format(datum.value, '.2~e')) "
+    "? format(datum.value, '.3~g') : format(datum.value, '.2~e'), '\u2212', '-')"
 )
 
 
@@ -270,11 +271,11 @@ def activations_chart(
         _layer_grid(cells[cells["layer"] == l], l, color, tooltip, MAX_GRID / len(layers), widths.get(l))
         for l in layers
     ]
-    subtitle = "equal columns: neurons that compute the same values on these observations"
+    subtitle = "one row per observation; equal columns: neurons that compute the same values on these observations"
     shown = df["observation"].nunique()
     if observations is not None and shown < observations:
         subtitle += f"; the first {shown} of {observations:,} observations"
-    return alt.hconcat(*grids, title=alt.Title("Hidden activations aˡ, one row per observation", subtitle=subtitle))
+    return alt.hconcat(*grids, title=alt.Title("Hidden activations aˡ", subtitle=subtitle))
 
 
 def _texts(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -419,7 +420,8 @@ def _gap_chart(base: alt.Chart, clones: bool, top: float, gaps: pd.Series) -> al
     rule = floor.mark_rule(strokeDash=[4, 4], color="grey")
     label = floor.mark_text(align="left", dx=4, dy=-7, color="grey").encode(x=alt.XValue(0), text=alt.Text("text:N"))
     return alt.layer(lines, *([rule, label] if clones else [])).properties(
-        width=WIDTH, height=200, title="Symmetry gap: smallest difference between two neurons of a layer"
+        width=WIDTH, height=200,
+        title=alt.Title("Symmetry gap", subtitle="the smallest difference between two neurons of a layer"),
     )
 
 
