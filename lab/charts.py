@@ -111,17 +111,18 @@ def _grid(
     max_width: float,
     title: str | alt.Title,
     selection: alt.Parameter | None = None,
+    cell: tuple[int, int] = CELL,
 ) -> alt.LayerChart:
     """Columns of _cells -> a coloured rect per cell over a grey one (left grey when not finite), label on top.
 
-    ``size`` is ``(rows, columns)``; cells are ``CELL`` px unless the grid would pass ``max_width`` wide or
+    ``size`` is ``(rows, columns)``; cells are ``cell`` px (``CELL``) unless the grid would pass ``max_width`` wide or
     ``MAX_GRID`` tall. Values are written only where they fit at ``MIN_FONT`` px or more. With a
     ``selection``, clicking a cell selects it and the other cells fade. The layers share the data of the
     layer chart, and its properties are set at once: Altair compares layers' data by printing each frame,
     and copies the whole chart on every ``properties`` call (together 70% of building a heatmap).
     """
     rows, cols = size
-    width, height = min(CELL[0], max_width / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
+    width, height = min(cell[0], max_width / max(cols, 1)), min(cell[1], MAX_GRID / max(rows, 1))
     longest = int(cells["label"].str.len().max()) if len(cells) else 1
     font = min(FONT, height - 2, (width - 4) / (CHAR_WIDTH * longest))  # long labels (1.23e+132): smaller font
     show_values = show_values and font >= MIN_FONT
@@ -574,4 +575,6 @@ def sweep_heatmap(
     tooltip = [alt.Tooltip("cell:N", title="runs"), alt.Tooltip("runs:Q", title="seeds"), *_values(title)]
     rows, cols = data["row"].nunique(), data["lr_text"].nunique()
     show = rows * cols <= 4 * MAX_VALUE_CELLS
-    return _grid(data, x, y, color, (rows, cols), show, tooltip, WIDTH, title, selection)
+    longest = int(data["label"].str.len().max()) if len(data) else 1
+    cell = (max(CELL[0], math.ceil(FONT * CHAR_WIDTH * longest) + 6), CELL[1])  # "1/3 · 1/3" at full size
+    return _grid(data, x, y, color, (rows, cols), show, tooltip, WIDTH, title, selection, cell)

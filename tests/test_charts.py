@@ -411,3 +411,4 @@ def test_sweep_distinct_cells_are_written_as_the_header_writes_them():
     assert [row["label"] for row in rows(spec)] == ["1/3 · 1/3", "2/3 · 3/3"]
     assert all(v["encoding"]["color"].get("legend", None) is None for v in views(spec) if "color" in v["encoding"]
                and "field" in v["encoding"]["color"])
+    assert [v["mark"]["fontSize"] for v in text_views(spec)] == [charts.FONT]  # cells wide enough for the text
