@@ -491,3 +491,15 @@ def test_accuracy_is_shown_beside_the_cost_for_classification_data():
 
 def test_no_accuracy_for_targets_that_are_not_classes(default_page):
     assert ACCURACY not in [m.label for m in default_page.metric]  # the question's targets 0.2, 0.4 ...
+
+
+def test_kept_runs_are_renamed_by_an_edit_only():
+    at = fresh()
+    button(at, "Set up the question's lesson").click().run()
+    upload = json.dumps({"config": mlp.Config(lr=0.25).to_mapping()}).encode()
+    at.file_uploader(key="run_upload").set_value(("run.json", upload, "application/json")).run()
+    assert [k.name for k in at.session_state["kept"]] == ["", "", ""]  # names made from settings follow them
+    assert at.text_input(key="kept_name_1").value == "init=constant 1, lr=0.5"  # what differs among the kept
+    at.text_input(key="kept_name_1").set_value("every weight 1").run()
+    assert [k.name for k in at.session_state["kept"]] == ["every weight 1", "", ""]
+    assert "every weight 1" in at.multiselect(key="compare_selection").options

@@ -53,12 +53,18 @@ def _manage(current: Config) -> None:
     with st.expander(f"Kept runs ({len(runs)} of at most {MAX_KEPT}; the oldest is dropped past that)"):
         for k in list(runs):
             name_col, remove_col = st.columns([5, 1], vertical_alignment="bottom")
-            new = name_col.text_input("Name", value=shown[str(k.id)], key=f"kept_name_{k.id}", max_chars=60)
-            if new != shown[str(k.id)]:
-                rename(k.id, new)
+            # The box shows the run's name as it is now (a name made from its settings changes when other runs
+            # are kept); only an edit renames it.
+            st.session_state[f"kept_name_{k.id}"] = shown[str(k.id)]
+            name_col.text_input("Name", key=f"kept_name_{k.id}", max_chars=60, on_change=_renamed, args=(k.id,))
             if remove_col.button("Remove", key=f"kept_remove_{k.id}"):
                 remove(k.id)
                 st.rerun()
+
+
+def _renamed(run_id: int) -> None:
+    """Rename kept run ``run_id`` to what its name box now holds (the box's callback)."""
+    rename(run_id, st.session_state[f"kept_name_{run_id}"])
 
 
 def _runs(named: Named) -> dict[str, Run]:
