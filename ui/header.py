@@ -48,7 +48,7 @@ def metrics(run: Run) -> None:
     c = run.config
     after = f"after {run.iterations_run:,} iterations"
     right = accuracy(run)
-    with st.container(horizontal=True, gap="medium"):
+    with st.container(horizontal=True, gap="small"):
         st.metric("Final cost", _shown(run.final_loss, ".4g"), help=f"{c.loss} {after}", width="content")
         if right is not None:
             st.metric(
