@@ -16,6 +16,7 @@ from ui import state
 
 MAX_KEPT = 8
 CURRENT = "current"  # the id of the sidebar's run, which is always there to compare
+KEPT, ALREADY = "Kept.", "This run is kept already."  # what keep() says (and more when the oldest is dropped)
 
 
 @dataclass(frozen=True)
@@ -37,16 +38,16 @@ def keep(config: Config) -> str:
     """Keep ``config`` unless it is kept already; past MAX_KEPT the oldest is dropped. Says what happened."""
     runs = kept()
     if any(k.config == config for k in runs):
-        return "This run is kept already."
+        return ALREADY
     next_id = st.session_state[state.KEPT_NEXT_ID]
     st.session_state[state.KEPT_NEXT_ID] = next_id + 1
     if len(runs) >= MAX_KEPT:
         dropped = runs.pop(0)
         runs.append(Kept(next_id, config, colour=dropped.colour))
-        return f"Kept. The oldest kept run was dropped: at most {MAX_KEPT} are kept."
+        return f"{KEPT} The oldest kept run was dropped: at most {MAX_KEPT} are kept."
     used = {k.colour for k in runs}
     runs.append(Kept(next_id, config, colour=next(c for c in charts.RUN_COLOURS if c not in used)))
-    return "Kept."
+    return KEPT
 
 
 def rename(run_id: int, name: str) -> None:
@@ -87,7 +88,7 @@ def set_up_lesson() -> None:
     ids = {k.config: str(k.id) for k in kept()}
     st.session_state[state.COMPARE_SELECTION] = [ids[question], ids[random_start]]
     st.session_state[state.TAB] = "Compare"
-    fresh = sum(s != "This run is kept already." for s in said)
+    fresh = sum(s != ALREADY for s in said)
     what = {2: "Kept two runs", 1: "Kept one more run", 0: "Both runs were kept already"}[fresh]
     st.session_state[state.SET_UP_NOTE] = (
         f"{what}: the question's network with every weight 1, and the same network from a random start "

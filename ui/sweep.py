@@ -14,7 +14,7 @@ from mlp.training import SweepResult, sweep
 from ui import state
 from ui.cache import gate, shared
 from ui.chart import chart_spec, show
-from ui.kept import keep
+from ui.kept import ALREADY, KEPT, keep
 from ui.runs import BUFFERS
 from ui.sidebar import SETTINGS, apply_config
 from ui.text import plain
@@ -79,7 +79,7 @@ def _open(config: Config, cell: str, seed: int) -> None:
     said = keep(config)
     apply_config(config)
     st.session_state[state.TAB] = "Results"
-    known = {"Kept.": "kept for the Compare tab", "This run is kept already.": "kept already"}
+    known = {KEPT: "kept for the Compare tab", ALREADY: "kept already"}
     kept = known.get(said, "kept for the Compare tab; the oldest kept run was dropped")
     st.session_state[state.SET_UP_NOTE] = (
         f"Opened from the sweep: {cell}, seed {seed} ({kept}). {SETTINGS[:1].upper() + SETTINGS[1:]} hold it; "
