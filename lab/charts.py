@@ -331,7 +331,7 @@ def outputs_chart(df: pd.DataFrame, colours: Mapping[str, str] | None = None) ->
     data = data.assign(cell="obs " + df["observation"].astype(str) + " · " + df["neuron"].map(names))
     base = alt.Chart(data).encode(
         x=alt.X("cell:N", title="observation · output neuron", sort=None, axis=alt.Axis(labelAngle=0)),
-        **({"xOffset": alt.XOffset("run:N")} if several else {}),
+        **({"xOffset": alt.XOffset("run:N", sort=list(colours) if colours else "ascending")} if several else {}),
         tooltip=[alt.Tooltip("run:N"), alt.Tooltip("observation:O"), alt.Tooltip("neuron:O"),
                  *(alt.Tooltip(f"{c}_text:N", title=c) for c in ("output", "target", "error"))],
     )
@@ -383,7 +383,7 @@ def outputs_scatter(df: pd.DataFrame, colours: Mapping[str, str] | None = None) 
     )
     if classes:  # the line at 0.5 splits right from wrong
         guide = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(color="grey", strokeDash=[6, 4]).encode(y="y:Q")
-        right = "right: target 1 above the dashed line at 0.5, target 0 below"
+        right = "right: above 0.5 for target 1, below for 0"
     else:  # the line y = x: outputs equal to their targets
         ends = [low - pad, high + pad]
         guide = alt.Chart(pd.DataFrame({"x": ends, "y": ends})).mark_line(color="grey", strokeDash=[6, 4])

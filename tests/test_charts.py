@@ -388,7 +388,7 @@ def test_outputs_of_many_observations_are_a_scatter_against_the_targets():
     np.testing.assert_allclose(data["output"], run.outputs[:, 0], rtol=0, atol=0)
     spread = data["x"] - data["target"]  # targets 0 and 1, spread sideways to read the points of each
     assert spread.abs().max() <= 0.15 + 1e-12 and spread.std() > 0.05
-    assert "200 observations; right: target 1 above the dashed line at 0.5" in spec["title"]["subtitle"]
+    assert spec["title"]["subtitle"] == "200 observations; right: above 0.5 for target 1, below for 0"
 
 
 def test_outputs_of_continuous_targets_are_read_against_y_equals_x():
@@ -412,3 +412,10 @@ def test_sweep_distinct_cells_are_written_as_the_header_writes_them():
     assert all(v["encoding"]["color"].get("legend", None) is None for v in views(spec) if "color" in v["encoding"]
                and "field" in v["encoding"]["color"])
     assert [v["mark"]["fontSize"] for v in text_views(spec)] == [charts.FONT]  # cells wide enough for the text
+
+
+def test_compared_output_bars_stand_in_the_legends_order(default_run, normal_run):
+    paint = {"z first": "#0072B2", "a second": "#D55E00"}
+    df = frames.outputs_frame({"z first": default_run, "a second": normal_run})
+    offset = charts.outputs_chart(df, paint).to_dict()["layer"][0]["encoding"]["xOffset"]
+    assert offset["sort"] == ["z first", "a second"]
