@@ -1,16 +1,21 @@
 """Altair charts from the frames of :mod:`lab.frames`: pure functions, DataFrame in, chart out.
 
-Titles use the learner's notation: ``W^l`` from layer ``l`` to ``l+1``, activations ``a^l``, cost ``C``.
+Titles use the learner's notation in Unicode (Vega-Lite cannot render LaTeX): ``W¹`` from layer 1 to 2,
+activations ``a¹₀``, cost ``C``. Numbers are written one way everywhere, in cells, legends, axes and
+tooltips: 3 significant digits, the shorter of decimal and exponent form (:func:`short`, :data:`SHORT`).
+Runs compared keep one colour each, given by the caller (``colours``: run name -> colour).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
+
+from lab.frames import unicode
 
 DIVERGING = "blueorange"  # colour-blind safe; weights and gradients, centred on 0
 SEQUENTIAL = "viridis"  # colour-blind safe; activations and network outputs
@@ -23,7 +28,7 @@ MAX_GRID = 560  # px: tallest a heatmap gets, and widest the activations get; la
 MAX_MATRIX_WIDTH = 320  # px: widest a W^l heatmap gets, so W^l and dC/dW^l fit side by side in ~700 px
 MAX_VALUE_CELLS = 64  # matrices up to this many cells have their values written in
 MAX_LABELLED = 12  # rows or columns up to which every neuron label is written (more: every other one)
-MAX_BARS = 48  # output bars (observation x neuron) drawn; larger data sets show their first observations
+MAX_BARS = 48  # output bars (observation x neuron) drawn at most; more outputs are a scatter
 DARK_DIVERGING = 0.6  # |value| / d above which a diverging cell is dark enough for white text
 DARK_SEQUENTIAL = 0.45  # fraction of the range below which a viridis cell is dark enough for white text
 SEAMLESS = 1.1  # surface cells are drawn this much larger than their step, so no white seams show
@@ -31,14 +36,56 @@ GAP_FLOOR = 1e-17  # where a symmetry gap of exactly 0 is drawn on the log scale
 WIDTH = 560  # px: width of concatenated charts, which cannot fill their container
 HEIGHT = 260  # px: height of single charts
 TOP_LEGEND = alt.Legend(title=None, orient="top", labelLimit=400)  # run names and layers, above the plot
+RUN_LEGEND = alt.Legend(title=None, orient="top", direction="vertical", labelLimit=WIDTH)  # one run a line
+# Charts fitted to their container's width keep their runs' legend on the right: above the plot, Vega's fit
+# takes the legend's height from the plot's (a 260 px chart of four runs kept a 50 px plot).
+SIDE_LEGEND = alt.Legend(title=None, orient="right", labelLimit=220)
+# Okabe and Ito's colour-blind-safe palette: black for the current run, the others for kept runs, each
+# kept run holding its colour for as long as it is kept (ui/kept.py).
+CURRENT_COLOUR = "#000000"
+RUN_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999", "#F0E442")
+FEW_OBSERVATIONS = 8  # up to this many observations the outputs are bars; more are a scatter against the targets
+MAX_TICKS = 7  # powers of ten written on a log axis at most (every k-th power beyond)
+# The same numbers as short(), written by Vega: for legends and axes. Vega's format() writes a leading
+# minus sign as U+2212, the cells (Python) as '-': replace() puts the same character in both.
+SHORT = (
+    "replace(length(format(datum.value, '.3~g')) <= length(format(datum.value, '.2~e')) "
+    "? format(datum.value, '.3~g') : format(datum.value, '.2~e'), '\u2212', '-')"
+)
 
 
-def _short(value: float) -> str:
+def short(value: float) -> str:
     """3 significant digits, the shorter of decimal and exponent form (``0.599``, ``-1.25e-4``); nan, inf."""
     if not math.isfinite(value):
         return str(value)
     forms = (f"{value:.3g}", f"{value:.2e}")
     return min((form.replace("e-0", "e-").replace("e+0", "e+") for form in forms), key=len)
+
+
+def _powers(low: float, high: float) -> list[float]:
+    """Powers of ten from ``low`` to ``high`` (> 0), every k-th so at most MAX_TICKS: a log axis's ticks."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    step = max(1, math.ceil((last - first + 1) / MAX_TICKS))
+    return [10.0**k for k in range(last, first - 1, -step)][::-1]
+
+
+def _log_axis(values: pd.Series | np.ndarray, title: str, floor: float | None = None) -> alt.Axis:
+    """A log axis over the positive ``values``: ticks at powers of ten, written as short() writes numbers."""
+    v = _finite(values)
+    v = v[v > 0]
+    low = floor if floor is not None else float(v.min(initial=1.0))
+    return alt.Axis(title=title, values=_powers(low, max(float(v.max(initial=1.0)), low)), labelExpr=SHORT)
+
+
+def _legend(values: list[float], title: str | None = None) -> alt.Legend:
+    """A gradient legend that writes exactly ``values`` (the ends of the colour scale), as the cells are written."""
+    return alt.Legend(title=title, gradientLength=120, values=values, labelExpr=SHORT)
+
+
+def _run_colour(field: str, colours: Mapping[str, str] | None, legend: alt.Legend | None) -> alt.Color:
+    """Colour by run name; with ``colours`` (name -> colour) each run keeps its own colour."""
+    scale = alt.Scale(domain=list(colours), range=list(colours.values())) if colours else alt.Undefined
+    return alt.Color(f"{field}:N", scale=scale, legend=legend)
 
 
 def _finite(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -50,7 +97,7 @@ def _finite(values: pd.Series | np.ndarray) -> np.ndarray:
 def _cells(df: pd.DataFrame, value: str, dark: pd.Series) -> pd.DataFrame:
     """``df`` plus columns label (3 digits), exact (every digit) and dark (white text) for ``value``."""
     v = df[value].astype(float)
-    return df.assign(label=v.map(_short), exact=v.map(repr), dark=dark & np.isfinite(v))
+    return df.assign(label=v.map(short), exact=v.map(repr), dark=dark & np.isfinite(v))
 
 
 def _grid(
@@ -64,17 +111,18 @@ def _grid(
     max_width: float,
     title: str | alt.Title,
     selection: alt.Parameter | None = None,
+    cell: tuple[int, int] = CELL,
 ) -> alt.LayerChart:
     """Columns of _cells -> a coloured rect per cell over a grey one (left grey when not finite), label on top.
 
-    ``size`` is ``(rows, columns)``; cells are ``CELL`` px unless the grid would pass ``max_width`` wide or
+    ``size`` is ``(rows, columns)``; cells are ``cell`` px (``CELL``) unless the grid would pass ``max_width`` wide or
     ``MAX_GRID`` tall. Values are written only where they fit at ``MIN_FONT`` px or more. With a
     ``selection``, clicking a cell selects it and the other cells fade. The layers share the data of the
     layer chart, and its properties are set at once: Altair compares layers' data by printing each frame,
     and copies the whole chart on every ``properties`` call (together 70% of building a heatmap).
     """
     rows, cols = size
-    width, height = min(CELL[0], max_width / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
+    width, height = min(cell[0], max_width / max(cols, 1)), min(cell[1], MAX_GRID / max(rows, 1))
     longest = int(cells["label"].str.len().max()) if len(cells) else 1
     font = min(FONT, height - 2, (width - 4) / (CHAR_WIDTH * longest))  # long labels (1.23e+132): smaller font
     show_values = show_values and font >= MIN_FONT
@@ -102,9 +150,9 @@ def _message(text: str) -> alt.Chart:
     )
 
 
-def _exact(title: str) -> alt.Tooltip:
-    """The tooltip of a cell's full value (text: NaN and inf are written out)."""
-    return alt.Tooltip("exact:N", title=title)
+def _values(title: str) -> list[alt.Tooltip]:
+    """A cell's tooltips: its value as the cell writes it, and every digit (text: NaN and inf written out)."""
+    return [alt.Tooltip("label:N", title=title), alt.Tooltip("exact:N", title="every digit")]
 
 
 def _thinned(shown: tuple[int, int], shape: tuple[int, int] | None) -> str | None:
@@ -117,14 +165,17 @@ def _thinned(shown: tuple[int, int], shape: tuple[int, int] | None) -> str | Non
 
 def heatmap(
     df: pd.DataFrame,
-    title: str,
+    title: str | alt.Title,
     domain: float | None = None,
     show_values: bool | None = None,
     shape: tuple[int, int] | None = None,
+    max_width: float = MAX_MATRIX_WIDTH,
+    legend: bool = True,
 ) -> alt.LayerChart:
     """Columns row, col, from_label, to_label, value (a matrix_frame) -> W^l as cells, bias row on top.
 
-    ``shape`` is the whole matrix's: when the frame holds fewer rows or columns, the subtitle says so.
+    ``shape`` is the whole matrix's: when the frame holds fewer rows or columns, the subtitle says so. The
+    legend writes the colour scale's ends, ``-d`` and ``d``, as the cells are written.
     """
     v = df["value"].astype(float)
     largest = float(np.abs(_finite(v)).max(initial=0.0))
@@ -136,19 +187,38 @@ def heatmap(
         "to_label:N",
         sort=alt.EncodingSortField("col", op="min"),
         title=None,
-        axis=alt.Axis(orient="top", labelAngle=0, **overlap),
+        axis=alt.Axis(orient="top", labelAngle=0, labelPadding=4, **overlap),
     )
     y = alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None, axis=alt.Axis(**overlap))
     color = alt.Color(
         "value:Q",
         scale=alt.Scale(scheme=DIVERGING, domain=[-d, d], domainMid=0),
-        legend=alt.Legend(title=None, gradientLength=120, format=".3~g"),
+        legend=_legend([-d, 0.0, d]) if legend else None,
     )
-    tooltip = [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"), _exact("value")]
+    tooltip = [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"), *_values("value")]
     show = len(df) <= MAX_VALUE_CELLS if show_values is None else show_values
     subtitle = _thinned(size, shape)
     titled = alt.Title(title, subtitle=subtitle) if subtitle else title
-    return _grid(cells, x, y, color, size, show, tooltip, MAX_MATRIX_WIDTH, titled)
+    return _grid(cells, x, y, color, size, show, tooltip, max_width, titled)
+
+
+def heatmaps_side_by_side(
+    matrices: Mapping[str, pd.DataFrame],
+    title: str,
+    domain: float,
+    colours: Mapping[str, str] | None = None,
+    shapes: Mapping[str, tuple[int, int]] | None = None,
+    width: float = 2 * WIDTH,
+) -> alt.HConcatChart:
+    """Run name -> matrix_frame of the same W^l -> one heatmap per run in a row, on one colour scale with one
+    legend; each run's name on one line above its heatmap, in the run's colour (``colours``)."""
+    colours, shapes = colours or {}, shapes or {}
+    each = width / max(len(matrices), 1)
+    maps = []
+    for name, df in matrices.items():
+        heading = alt.Title(name, subtitle=title, limit=each - 20, color=colours.get(name, "black"), anchor="start")
+        maps.append(heatmap(df, heading, domain, shape=shapes.get(name), max_width=each - 70))
+    return alt.hconcat(*maps).resolve_scale(color="shared")
 
 
 def _layer_grid(
@@ -158,14 +228,19 @@ def _layer_grid(
 
     ``width`` is the layer's number of neurons: when the cells hold fewer, the title says how many are shown.
     """
+    names = {j: unicode(f"a^{l}_{j}") for j in cells["neuron"].unique()}
+    cells = cells.assign(name=cells["neuron"].map(names))
+    size = (cells["observation"].nunique(), cells["neuron"].nunique())
+    overlap = False if size[1] <= MAX_LABELLED else "parity"
     x = alt.X(
-        "neuron:O",
+        "name:N",
+        sort=alt.EncodingSortField("neuron", op="min"),
         title=None,
-        axis=alt.Axis(orient="top", labelAngle=0, labelOverlap="parity", labelExpr=f"'a^{l}_' + datum.value"),
+        axis=alt.Axis(orient="top", labelAngle=0, labelPadding=4, labelOverlap=overlap),
     )
     y = alt.Y("observation:O", title="observation", axis=alt.Axis(labelOverlap="parity"))
-    size = (cells["observation"].nunique(), cells["neuron"].nunique())
-    title = f"a^{l}" if width is None or size[1] >= width else f"a^{l}: {size[1]} of {width} neurons"
+    layer = unicode(f"a^{l}")
+    title = layer if width is None or size[1] >= width else f"{layer}: {size[1]} of {width} neurons"
     return _grid(cells, x, y, color, size, len(cells) <= MAX_VALUE_CELLS, tooltip, max_width, title)
 
 
@@ -188,78 +263,135 @@ def activations_chart(
     low, high = (float(low), float(high)) if high > low else (float(low) - 0.5, float(high) + 0.5)
     cells = _cells(df, "activation", v < low + DARK_SEQUENTIAL * (high - low))
     color = alt.Color(
-        "activation:Q",
-        scale=alt.Scale(scheme=SEQUENTIAL, domain=[low, high]),
-        legend=alt.Legend(title="a^l", gradientLength=120, format=".3~g"),
+        "activation:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[low, high]), legend=_legend([low, high], "aˡ")
     )
-    tooltip = [alt.Tooltip("observation:O"), alt.Tooltip("layer:O"), alt.Tooltip("neuron:O"), _exact("a^l_j")]
+    tooltip = [alt.Tooltip("observation:O"), alt.Tooltip("name:N", title="neuron"), *_values("activation")]
     layers = sorted(df["layer"].unique())
     widths = widths or {}
     grids = [
         _layer_grid(cells[cells["layer"] == l], l, color, tooltip, MAX_GRID / len(layers), widths.get(l))
         for l in layers
     ]
-    subtitle = "identical columns = clone neurons"
+    subtitle = "one row per observation; equal columns: neurons that compute the same values on these observations"
     shown = df["observation"].nunique()
     if observations is not None and shown < observations:
         subtitle += f"; the first {shown} of {observations:,} observations"
-    return alt.hconcat(*grids, title=alt.Title("Hidden activations a^l, one row per observation", subtitle=subtitle))
+    return alt.hconcat(*grids, title=alt.Title("Hidden activations aˡ", subtitle=subtitle))
 
 
-def loss_chart(df: pd.DataFrame, log_scale: bool = True) -> alt.Chart:
-    """Columns run, iteration, loss -> the cost C over iterations, one line per run (log scale when asked)."""
-    log = log_scale and bool((df["loss"] > 0).all())
+def _texts(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``df`` plus a column ``<c>_text`` per column ``c``: its values as short() writes them, for tooltips."""
+    return df.assign(**{f"{c}_text": df[c].astype(float).map(short) for c in columns})
+
+
+def loss_chart(df: pd.DataFrame, log_scale: bool = True, colours: Mapping[str, str] | None = None) -> alt.Chart:
+    """Columns run, iteration, loss -> the cost C over iterations, one line per run (log scale when asked).
+
+    A log axis has its ticks at powers of ten. ``colours`` (run name -> colour) keeps each run's colour.
+    """
+    log = log_scale and bool((df["loss"] > 0).all()) and len(df) > 0
     several = df["run"].nunique() > 1
+    title = f"cost C{' (log scale)' if log else ''}"
+    axis = _log_axis(df["loss"], title) if log else alt.Axis(title=title, labelExpr=SHORT)
     return (
-        alt.Chart(df)
+        alt.Chart(_texts(df, ["loss"]))
         .mark_line()
         .encode(
             x=alt.X("iteration:Q", title="iteration"),
-            y=alt.Y(
-                "loss:Q",
-                title=f"cost C{' (log scale)' if log else ''}",
-                scale=alt.Scale(type="log") if log else alt.Scale(zero=True),
-            ),
-            color=alt.Color("run:N", legend=TOP_LEGEND if several else None),
-            tooltip=[alt.Tooltip("run:N"), alt.Tooltip("iteration:Q"), alt.Tooltip("loss:Q", format=".6g")],
+            y=alt.Y("loss:Q", axis=axis, scale=alt.Scale(type="log") if log else alt.Scale(zero=True)),
+            color=_run_colour("run", colours, SIDE_LEGEND if several else None),
+            tooltip=[
+                alt.Tooltip("run:N"), alt.Tooltip("iteration:Q", format=","), alt.Tooltip("loss_text:N", title="cost")
+            ],
         )
         .properties(width="container", height=HEIGHT, title="Cost C over iterations")
     )
 
 
-def outputs_chart(df: pd.DataFrame) -> alt.LayerChart:
-    """Columns run, observation, neuron, output, target, error -> bars of a^L_j, black ticks of the targets y_j."""
-    several = df["run"].nunique() > 1
+def _classification(targets: pd.Series) -> bool:
+    """Whether every target is 0 or 1: outputs are read against 0.5."""
+    t = _finite(targets)
+    return len(t) > 0 and bool(np.isin(t, (0.0, 1.0)).all())
+
+
+def outputs_chart(df: pd.DataFrame, colours: Mapping[str, str] | None = None) -> alt.LayerChart:
+    """Columns run, observation, neuron, output, target, error -> outputs against targets.
+
+    Up to FEW_OBSERVATIONS observations (and MAX_BARS bars): bars of a^L_j and black ticks of the targets y_j.
+    More: a scatter of each output against its target (:func:`outputs_scatter`).
+    """
     n_obs, n_out = df["observation"].nunique(), df["neuron"].nunique()
-    shown = max(1, MAX_BARS // max(n_out, 1))
-    df = df[df["observation"] < shown]
+    if n_obs > FEW_OBSERVATIONS or n_obs * n_out > MAX_BARS:
+        return outputs_scatter(df, colours)
+    several = df["run"].nunique() > 1
     values = _finite(df[["output", "target"]])
     low, high = float(values.min(initial=0.0)), float(values.max(initial=1.0))  # at least [0, 1]
-    data = df.assign(cell="obs " + df["observation"].astype(str) + " · a^L_" + df["neuron"].astype(str))
-    angle = 0 if data["cell"].nunique() <= 8 else -90
+    data = _texts(df, ["output", "target", "error"])
+    names = {j: unicode(f"a^L_{j}") for j in df["neuron"].unique()}
+    data = data.assign(cell="obs " + df["observation"].astype(str) + " · " + df["neuron"].map(names))
     base = alt.Chart(data).encode(
-        x=alt.X(
-            "cell:N",
-            title="observation · output neuron",
-            sort=None,
-            axis=alt.Axis(labelAngle=angle, labelOverlap="parity"),
-        ),
-        **({"xOffset": alt.XOffset("run:N")} if several else {}),
-        tooltip=[
-            alt.Tooltip("run:N"),
-            alt.Tooltip("observation:O"),
-            alt.Tooltip("neuron:O"),
-            *(alt.Tooltip(f"{c}:Q", format=".6g") for c in ("output", "target", "error")),
-        ],
+        x=alt.X("cell:N", title="observation · output neuron", sort=None, axis=alt.Axis(labelAngle=0)),
+        **({"xOffset": alt.XOffset("run:N", sort=list(colours) if colours else "ascending")} if several else {}),
+        tooltip=[alt.Tooltip("run:N"), alt.Tooltip("observation:O"), alt.Tooltip("neuron:O"),
+                 *(alt.Tooltip(f"{c}_text:N", title=c) for c in ("output", "target", "error"))],
     )
     bars = base.mark_bar().encode(
-        y=alt.Y("output:Q", title="output a^L and target y", scale=alt.Scale(domain=[low, high])),
-        color=alt.Color("run:N", legend=TOP_LEGEND if several else None),
+        y=alt.Y("output:Q", title="output aᴸ and target y", scale=alt.Scale(domain=[low, high])),
+        color=_run_colour("run", colours, SIDE_LEGEND if several else None),
     )
     ticks = base.mark_tick(color="black", thickness=3).encode(y=alt.Y("target:Q"))
-    subtitle = f"the first {shown} of {n_obs} observations" if n_obs > shown else alt.Undefined
-    title = alt.Title("Outputs a^L (bars) against targets y (black ticks)", subtitle=subtitle)
+    title = alt.Title("Outputs aᴸ against targets y", subtitle="bars: outputs; black ticks: targets")
     return alt.layer(bars, ticks).properties(width="container", height=HEIGHT, title=title)
+
+
+def _spread(observations: pd.Series) -> np.ndarray:
+    """A fixed offset in [-0.5, 0.5) per observation (golden-ratio steps): spreads points of equal target."""
+    return (observations.to_numpy(dtype=float) * 0.6180339887) % 1.0 - 0.5
+
+
+def outputs_scatter(df: pd.DataFrame, colours: Mapping[str, str] | None = None) -> alt.LayerChart:
+    """Columns run, observation, neuron, output, target, error -> each output a^L_j against its target y_j.
+
+    A point on the grey line y = x is right. For classification data (targets 0 and 1) the points of a
+    target are spread sideways, and the dashed line at 0.5 splits right from wrong. Colour: the run when
+    there are several, else the output neuron when there are several.
+    """
+    several = df["run"].nunique() > 1
+    classes = _classification(df["target"])
+    names = {j: unicode(f"a^L_{j}") for j in df["neuron"].unique()}
+    data = _texts(df, ["output", "target", "error"]).assign(
+        output_neuron=df["neuron"].map(names),
+        x=df["target"] + (0.3 * _spread(df["observation"]) if classes else 0.0),
+    )
+    values = _finite(df[["output", "target"]])
+    low, high = float(values.min(initial=0.0)), float(values.max(initial=1.0))
+    pad = 0.2 if classes else 0.05 * (high - low or 1.0)
+    scale = alt.Scale(domain=[low - pad, high + pad], nice=False, zero=False)
+    if several:
+        color = _run_colour("run", colours, SIDE_LEGEND)
+    elif len(names) > 1:
+        color = alt.Color("output_neuron:N", title=None, legend=alt.Legend(orient="top"))
+    else:
+        color = alt.value(RUN_COLOURS[0])
+    points = alt.Chart(data).mark_circle(size=36, opacity=0.7).encode(
+        x=alt.X("x:Q", title="target y" + (" (points spread sideways)" if classes else ""), scale=scale,
+                axis=alt.Axis(values=[0, 0.5, 1] if classes else alt.Undefined, labelExpr=SHORT)),
+        y=alt.Y("output:Q", title="output aᴸ", scale=alt.Scale(domain=[min(low, 0.0), max(high, 1.0)], nice=False)),
+        color=color,
+        tooltip=[alt.Tooltip("run:N"), alt.Tooltip("observation:O"), alt.Tooltip("output_neuron:N", title="output"),
+                 *(alt.Tooltip(f"{c}_text:N", title=c) for c in ("output", "target", "error"))],
+    )
+    if classes:  # the line at 0.5 splits right from wrong
+        guide = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(color="grey", strokeDash=[6, 4]).encode(y="y:Q")
+        right = "right: above 0.5 for target 1, below for 0"
+    else:  # the line y = x: outputs equal to their targets
+        ends = [low - pad, high + pad]
+        guide = alt.Chart(pd.DataFrame({"x": ends, "y": ends})).mark_line(color="grey", strokeDash=[6, 4])
+        guide = guide.encode(x="x:Q", y="y:Q")
+        right = "right: on the dashed line y = x"
+    subtitle = f"{df['observation'].nunique():,} observations; {right}"
+    title = alt.Title("Outputs aᴸ against targets y", subtitle=subtitle)
+    return alt.layer(guide, points).properties(width="container", height=HEIGHT, title=title)
 
 
 def _distinct_chart(base: alt.Chart, most: int) -> alt.Chart:
@@ -278,36 +410,42 @@ def _distinct_chart(base: alt.Chart, most: int) -> alt.Chart:
     )
 
 
-def _gap_chart(base: alt.Chart, clones: bool, top: float) -> alt.LayerChart:
-    """Gap lines on a log axis; with ``clones``, the axis spans GAP_FLOOR to ``top`` with a ``0 = clones`` rule."""
+def _gap_chart(base: alt.Chart, clones: bool, top: float, gaps: pd.Series) -> alt.LayerChart:
+    """Gap lines on a log axis, ticks at powers of ten; with ``clones``, the axis spans GAP_FLOOR to ``top``
+    with a ``0 = clones`` rule."""
     scale = alt.Scale(type="log", domain=[GAP_FLOOR / 10, top], nice=False) if clones else alt.Scale(type="log")
-    lines = base.mark_line().encode(
-        y=alt.Y("shown:Q", title="symmetry gap (log scale)", axis=alt.Axis(format="~g"), scale=scale)
-    )
+    title = "symmetry gap (log scale)"
+    axis = _log_axis(pd.concat([gaps, pd.Series([top])]), title, GAP_FLOOR if clones else None)
+    lines = base.mark_line().encode(y=alt.Y("shown:Q", axis=axis, scale=scale))
     floor = alt.Chart(pd.DataFrame({"shown": [GAP_FLOOR], "text": ["0 = clones"]})).encode(y=alt.Y("shown:Q"))
     rule = floor.mark_rule(strokeDash=[4, 4], color="grey")
     label = floor.mark_text(align="left", dx=4, dy=-7, color="grey").encode(x=alt.XValue(0), text=alt.Text("text:N"))
     return alt.layer(lines, *([rule, label] if clones else [])).properties(
-        width=WIDTH, height=200, title="Symmetry gap: smallest difference between two neurons of a layer"
+        width=WIDTH, height=200,
+        title=alt.Title("Symmetry gap", subtitle="the smallest difference between two neurons of a layer"),
     )
 
 
-def symmetry_chart(df: pd.DataFrame) -> alt.VConcatChart | alt.Chart:
-    """Columns run, iteration, layer, distinct, gap -> distinct neurons and symmetry gap per hidden layer."""
+def symmetry_chart(df: pd.DataFrame, colours: Mapping[str, str] | None = None) -> alt.VConcatChart | alt.Chart:
+    """Columns run, iteration, layer, distinct, gap -> distinct neurons and symmetry gap per hidden layer.
+
+    Several runs are coloured by run (``colours``: run name -> colour), the layers told apart by dashes.
+    """
     if df.empty:
         return _message("This network has no hidden layer: there is nothing to be symmetric.")
-    data = df.assign(hidden="layer " + df["layer"].astype(str), shown=df["gap"].clip(lower=GAP_FLOOR))
+    data = _texts(df, ["gap"]).assign(hidden="layer " + df["layer"].astype(str), shown=df["gap"].clip(lower=GAP_FLOOR))
+    several = data["run"].nunique() > 1
     base = alt.Chart(data).encode(
         x=alt.X("iteration:Q", title="iteration"),
-        color=alt.Color("run:N" if data["run"].nunique() > 1 else "hidden:N", legend=TOP_LEGEND),
+        color=_run_colour("run", colours, RUN_LEGEND) if several else alt.Color("hidden:N", legend=TOP_LEGEND),
         strokeDash=alt.StrokeDash("hidden:N", legend=TOP_LEGEND),
         tooltip=[*map(alt.Tooltip, ["run:N", "iteration:Q", "hidden:N", "distinct:Q"]),
-                 alt.Tooltip("gap:Q", format=".3g")],
+                 alt.Tooltip("gap_text:N", title="gap")],
     )
     top = max(1.0, float(data["shown"].max()))  # a gap near 1 means neurons as different as the weights are large
     clones = bool((data["gap"] == 0).any())
     widest = int(max(data["distinct"].max(), data["width"].max() if "width" in data else 0))
-    return alt.vconcat(_distinct_chart(base, widest), _gap_chart(base, clones, top))
+    return alt.vconcat(_distinct_chart(base, widest), _gap_chart(base, clones, top, data["shown"]))
 
 
 def _edges(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -323,7 +461,7 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame, observation
     ``observations`` is the data set's size: when the points frame holds fewer, the subtitle says so.
     """
     (x1_lo, x1_hi), (x2_lo, x2_hi) = _edges(surface_df["x1"]), _edges(surface_df["x2"])
-    grid = surface_df.assign(x1_lo=x1_lo, x1_hi=x1_hi, x2_lo=x2_lo, x2_hi=x2_hi)
+    grid = _texts(surface_df, ["x1", "x2", "output"]).assign(x1_lo=x1_lo, x1_hi=x1_hi, x2_lo=x2_lo, x2_hi=x2_hi)
     scale = alt.Scale(scheme=SEQUENTIAL)
     x_scale = alt.Scale(domain=[float(x1_lo.min()), float(x1_hi.max())], nice=False, zero=False)
     y_scale = alt.Scale(domain=[float(x2_lo.min()), float(x2_hi.max())], nice=False, zero=False)
@@ -331,20 +469,16 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame, observation
         alt.Chart(grid)
         .mark_rect()
         .encode(
-            x=alt.X("x1_lo:Q", title="input a^0_0 (x1)", scale=x_scale),
+            x=alt.X("x1_lo:Q", title="input a⁰₀ (x1)", scale=x_scale),
             x2=alt.X2("x1_hi:Q"),
-            y=alt.Y("x2_lo:Q", title="input a^0_1 (x2)", scale=y_scale),
+            y=alt.Y("x2_lo:Q", title="input a⁰₁ (x2)", scale=y_scale),
             y2=alt.Y2("x2_hi:Q"),
-            color=alt.Color("output:Q", scale=scale, title="a^L_0 / y_0"),
-            tooltip=[
-                alt.Tooltip("x1:Q", format=".3g"),
-                alt.Tooltip("x2:Q", format=".3g"),
-                alt.Tooltip("output:Q", format=".4g"),
-            ],
+            color=alt.Color("output:Q", scale=scale, title="aᴸ₀ / y₀", legend=alt.Legend(labelExpr=SHORT)),
+            tooltip=[alt.Tooltip(f"{c}_text:N", title=c) for c in ("x1", "x2", "output")],
         )
     )
     points = (
-        alt.Chart(points_df)
+        alt.Chart(_texts(points_df, ["x1", "x2", "target", "output"]))
         .mark_circle(size=90, opacity=1, stroke="black", strokeWidth=1)
         .encode(
             x=alt.X("x1:Q"),
@@ -352,16 +486,15 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame, observation
             color=alt.Color("target:Q", scale=scale),
             tooltip=[
                 alt.Tooltip("observation:O"),
-                *(alt.Tooltip(f"{c}:Q", format=".4g") for c in ("x1", "x2", "target", "output")),
+                *(alt.Tooltip(f"{c}_text:N", title=c) for c in ("x1", "x2", "target", "output")),
             ],
         )
     )
-    title = "Output a^L_0 over the inputs; points coloured by their target y_0"
-    thinned = observations is not None and len(points_df) < observations
-    subtitle = f"{len(points_df):,} of {observations:,} points, evenly spaced" if thinned else alt.Undefined
-    return alt.layer(surface, points).properties(
-        width="container", height=380, title=alt.Title(title, subtitle=subtitle) if thinned else title
-    )
+    subtitle = "points coloured by their target y₀"
+    if observations is not None and len(points_df) < observations:
+        subtitle += f"; {len(points_df):,} of {observations:,} points, evenly spaced"
+    title = alt.Title("Output aᴸ₀ over the inputs", subtitle=subtitle)
+    return alt.layer(surface, points).properties(width="container", height=380, title=title)
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
@@ -409,26 +542,39 @@ def spec(chart: alt.TopLevelMixin) -> dict:
 SWEEP_SELECTION = "cell"  # name of the click selection on sweep heatmaps (the dashboard reads it)
 
 
-def sweep_heatmap(cells: pd.DataFrame, value: str, title: str, log_scale: bool = False) -> alt.LayerChart:
+def sweep_heatmap(
+    cells: pd.DataFrame, value: str, title: str, log_scale: bool = False, label: str | None = None
+) -> alt.LayerChart:
     """Columns row, lr, cell, <value> (a sweep_cells frame) -> learning rate across, start and optimizer
-    down, coloured by ``value``; clicking a cell selects it (selection ``SWEEP_SELECTION``, field cell)."""
+    down, coloured by ``value``; clicking a cell selects it (selection ``SWEEP_SELECTION``, field cell).
+
+    Cells are written as short() writes ``value``, or with the text of column ``label`` (then no legend: the
+    cells say it). A log colour scale's legend writes powers of ten.
+    """
     v = cells[value].astype(float)
     finite = _finite(v)
     low, high = (float(np.min(finite, initial=np.inf)), float(np.max(finite, initial=-np.inf)))
     use_log = log_scale and low > 0
     middle = np.sqrt(low * high) if use_log else (low + high) / 2
     data = _cells(cells.assign(lr_text=cells["lr"].map("{:g}".format)), value, v < middle)
+    if label is not None:
+        data["label"] = data[label]
     data.loc[~np.isfinite(v.to_numpy()), "label"] = "—"  # never reached, or every seed diverged
     selection = alt.selection_point(name=SWEEP_SELECTION, fields=["cell"])
     x = alt.X("lr_text:N", title="learning rate", sort=None, axis=alt.Axis(orient="top", labelAngle=0))
     y = alt.Y("row:N", title=None, sort=None)
+    if label is not None or not len(finite):
+        legend = None
+    elif use_log and len(_powers(low, high)) > 1:
+        legend = _legend([p for p in _powers(low, high) if low <= p <= high] or [low, high])
+    else:
+        legend = _legend([low, high] if high > low else [low])
     color = alt.Color(
-        f"{value}:Q",
-        title=None,
-        scale=alt.Scale(scheme=SEQUENTIAL, type="log" if use_log else "linear"),
-        legend=alt.Legend(gradientLength=120, format=".3~g"),
+        f"{value}:Q", title=None, scale=alt.Scale(scheme=SEQUENTIAL, type="log" if use_log else "linear"), legend=legend
     )
-    tooltip = [alt.Tooltip("cell:N", title="runs"), alt.Tooltip("runs:Q", title="seeds"), _exact(value)]
+    tooltip = [alt.Tooltip("cell:N", title="runs"), alt.Tooltip("runs:Q", title="seeds"), *_values(title)]
     rows, cols = data["row"].nunique(), data["lr_text"].nunique()
     show = rows * cols <= 4 * MAX_VALUE_CELLS
-    return _grid(data, x, y, color, (rows, cols), show, tooltip, WIDTH, title, selection)
+    longest = int(data["label"].str.len().max()) if len(data) else 1
+    cell = (max(CELL[0], math.ceil(FONT * CHAR_WIDTH * longest) + 6), CELL[1])  # "1/3 · 1/3" at full size
+    return _grid(data, x, y, color, (rows, cols), show, tooltip, WIDTH, title, selection, cell)

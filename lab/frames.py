@@ -2,11 +2,14 @@
 
 Only reshaping and thinning here; every number comes from the engine. Labels follow the learner's notation:
 ``W^l`` goes from layer ``l`` to ``l+1``, row 0 is the bias ``b^l``, row ``i+1`` comes from ``a^l_i``.
+Tables keep the caret form (``a^1_0``); what charts draw is written with Unicode super- and subscripts
+(``a¹₀``, :func:`unicode`), as Vega-Lite cannot render LaTeX.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -21,6 +24,22 @@ LONG_SETTINGS = ("inputs", "targets")  # tables too long for the settings compar
 MAX_NAME = 60  # characters of a run name
 MAX_NAME_VALUE = 16  # characters of one setting's value inside a run name
 FIELDS = tuple(field.name for field in dataclasses.fields(Config))  # the configuration's field order
+_SUPERSCRIPT = dict(zip("0123456789+-lLn", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˡᴸⁿ"))
+_SUBSCRIPT = dict(zip("0123456789ij", "₀₁₂₃₄₅₆₇₈₉ᵢⱼ"))
+_SCRIPTS = re.compile(r"([\^_])(?:\{([^{}]*)\}|([0-9]+|[lLnij]))")  # ^2, _{10}, ^L, _j
+
+
+def _script(match: re.Match) -> str:
+    """One ``^x``/``_x`` in Unicode; left as it is when a character has no Unicode form."""
+    table = _SUPERSCRIPT if match.group(1) == "^" else _SUBSCRIPT
+    text = match.group(2) if match.group(2) is not None else match.group(3)
+    return "".join(table[c] for c in text) if all(c in table for c in text) else match.group(0)
+
+
+def unicode(text: str) -> str:
+    """The learner's caret notation with Unicode scripts, for chart titles and labels: ``a^1_0`` -> ``a¹₀``,
+    ``dC/dW^2`` -> ``dC/dW²``, ``a^L_0`` -> ``aᴸ₀``."""
+    return _SCRIPTS.sub(_script, text)
 
 
 def spread(n: int, most: int | None) -> np.ndarray:
@@ -45,9 +64,9 @@ def _finite(a: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(a), a, np.nan)
 
 
-def _neurons(layer: int, n: int, letter: str = "a") -> list[str]:
-    """Labels ``a^l_0 .. a^l_{n-1}`` of the ``n`` neurons of layer ``l`` (``n^l_j`` with letter ``n``)."""
-    return [f"{letter}^{layer}_{i}" for i in range(n)]
+def _neurons(layer: int, n: int) -> list[str]:
+    """Labels ``a¹₀ .. a¹ₙ₋₁`` (a^l_j) of the ``n`` neurons of layer ``l``, as charts write them."""
+    return [unicode(f"a^{layer}_{i}") for i in range(n)]
 
 
 def _network(run: Run, snapshot: int, X: np.ndarray) -> list[np.ndarray]:
@@ -79,7 +98,8 @@ def outputs_frame(runs: Mapping[str, Run]) -> pd.DataFrame:
 
 
 def matrix_frame(M: np.ndarray, layer: int, max_side: int | None = None) -> pd.DataFrame:
-    """Columns row, col, from_label, to_label, value: the long form of ``W^layer`` or ``dC/dW^layer``.
+    """Columns row, col, from_label (``b¹ (bias)``, ``a¹₀`` ...), to_label (``a²₀`` ...), value: the long form
+    of ``W^layer`` or ``dC/dW^layer``, labelled for a chart.
 
     With ``max_side``, only that many evenly spaced rows and columns (the bias row and the first and last
     neuron included); row and col stay the matrix's own indices.
@@ -87,7 +107,7 @@ def matrix_frame(M: np.ndarray, layer: int, max_side: int | None = None) -> pd.D
     rows, cols = spread(M.shape[0], max_side), spread(M.shape[1], max_side)
     df = _long(M[np.ix_(rows, cols)], "row", "col", "value")
     df["row"], df["col"] = rows[df["row"]], cols[df["col"]]
-    from_labels = np.array([f"b^{layer} (bias)", *_neurons(layer, M.shape[0] - 1)])
+    from_labels = np.array([unicode(f"b^{layer} (bias)"), *_neurons(layer, M.shape[0] - 1)])
     to_labels = np.array(_neurons(layer + 1, M.shape[1]))
     return df.assign(from_label=from_labels[df["row"]], to_label=to_labels[df["col"]])[
         ["row", "col", "from_label", "to_label", "value"]
@@ -232,16 +252,22 @@ def sweep_frame(records: Sequence[Mapping]) -> pd.DataFrame:
     return df.assign(start=start, row=row, cell=row + " · lr " + df["lr"].map("{:g}".format))
 
 
-def sweep_cells(runs: pd.DataFrame) -> pd.DataFrame:
+def distinct_text(distinct: Sequence[int], widths: Sequence[int]) -> str:
+    """Distinct neurons per hidden layer as the page writes them: ``1/3 · 1/3`` (``no hidden layer`` if none)."""
+    return " · ".join(f"{d}/{w}" for d, w in zip(distinct, widths)) or "no hidden layer"
+
+
+def sweep_cells(runs: pd.DataFrame, widths: Sequence[int] = ()) -> pd.DataFrame:
     """Columns row, lr, cell, runs, final_loss (median over seeds), distinct (fewest distinct hidden
-    neurons over seeds and layers, as a fraction of the layer widths' sum), reached (runs that reached the
-    threshold), iterations (median iterations to reach it among those, NaN if none)."""
+    neurons over seeds, summed over the layers), distinct_text (the fewest of each hidden layer of
+    ``widths`` over seeds: ``1/3 · 1/3``), reached (runs that reached the threshold), iterations (median
+    iterations to reach it among those, NaN if none)."""
     distinct = [c for c in runs.columns if c.startswith("distinct_layer_")]
     per_run = runs.assign(
         distinct_total=runs[distinct].sum(axis=1) if distinct else 0,
         iterations=runs["iterations_to_threshold"].where(runs["iterations_to_threshold"] >= 0),
     )
-    return (
+    cells = (
         per_run.groupby(["row", "lr", "cell"], sort=False)
         .agg(
             runs=("run", "size"),
@@ -249,6 +275,9 @@ def sweep_cells(runs: pd.DataFrame) -> pd.DataFrame:
             distinct=("distinct_total", "min"),
             reached=("iterations", "count"),
             iterations=("iterations", "median"),
+            **{layer: (layer, "min") for layer in distinct},
         )
         .reset_index()
     )
+    text = [distinct_text(fewest, widths) for fewest in cells[distinct].to_numpy(dtype=int)]
+    return cells.drop(columns=distinct).assign(distinct_text=text)

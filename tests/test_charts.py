@@ -106,7 +106,7 @@ def test_heatmap_non_finite_values_written_out():
 def test_activations_chart_one_heatmap_per_hidden_layer(default_run):
     spec = charts.activations_chart(frames.activations_frame(default_run, 0), domain=(0.0, 1.0)).to_dict()
     assert len(spec["hconcat"]) == 2
-    assert "identical columns = clone neurons" in spec["title"]["subtitle"]
+    assert "equal columns: neurons that compute the same values" in spec["title"]["subtitle"]
     scale = color_scale(spec)
     assert scale["scheme"] == charts.SEQUENTIAL and scale["domain"] == [0.0, 1.0]
     assert marks(spec).count("text") == 2
@@ -152,6 +152,7 @@ def test_symmetry_chart_several_runs_colour_by_run(default_run, normal_run):
 def test_outputs_chart_bars_and_target_ticks(default_run):
     spec = charts.outputs_chart(frames.outputs_frame({"a": default_run})).to_dict()
     assert marks(spec) == ["bar", "tick"]
+    assert [row["cell"] for row in rows(spec)] == ["obs 0 · aᴸ₀", "obs 0 · aᴸ₁", "obs 1 · aᴸ₀", "obs 1 · aᴸ₁"]
     assert "xOffset" not in spec["layer"][0]["encoding"]
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0.0, 1.0]
     assert spec["width"] == "container"
@@ -281,11 +282,140 @@ def test_activations_chart_says_how_many_neurons_and_observations_it_shows():
     run = mlp.train(mlp.Config(data="circle", points=80, layers=(2, 40, 3, 1), init="normal", iterations=3))
     df = frames.activations_frame(run, -1, max_neurons=10)
     spec = charts.activations_chart(df, widths={1: 40, 2: 3}, observations=80).to_dict()
-    assert [grid["title"] for grid in spec["hconcat"]] == ["a^1: 10 of 40 neurons", "a^2"]
-    assert spec["title"]["subtitle"] == "identical columns = clone neurons; the first 50 of 80 observations"
+    assert [grid["title"] for grid in spec["hconcat"]] == ["a¹: 10 of 40 neurons", "a²"]
+    assert spec["title"]["subtitle"].endswith("; the first 50 of 80 observations")
 
 
 def test_surface_chart_says_how_many_points_it_draws():
     run = mlp.train(mlp.Config(data="circle", points=2000, layers=(2, 3, 1), iterations=2))
     spec = charts.surface_chart(frames.surface_frame(run), frames.points_frame(run, 1000), observations=2000)
-    assert spec.to_dict()["title"]["subtitle"] == "1,000 of 2,000 points, evenly spaced"
+    subtitle = spec.to_dict()["title"]["subtitle"]
+    assert subtitle == "points coloured by their target y₀; 1,000 of 2,000 points, evenly spaced"
+
+
+# One notation, one number format, one colour per run.
+
+
+def legend_of(spec: dict) -> dict:
+    return next(v["encoding"]["color"]["legend"] for v in views(spec) if v["encoding"].get("color", {}).get("legend"))
+
+
+def test_chart_labels_are_the_learners_notation_in_unicode(default_run):
+    df = frames.matrix_frame(default_run.weights[0][1], 1)
+    assert df["from_label"].unique().tolist() == ["b¹ (bias)", "a¹₀", "a¹₁", "a¹₂"]
+    assert df["to_label"].unique().tolist() == ["a²₀", "a²₁", "a²₂"]
+    spec = charts.activations_chart(frames.activations_frame(default_run, 0)).to_dict()
+    labels = {row["name"] for row in rows(spec)}
+    assert labels == {"a¹₀", "a¹₁", "a¹₂", "a²₀", "a²₁", "a²₂"}
+    x_axes = [v["encoding"]["x"]["axis"] for v in views(spec) if v["mark"]["type"] == "rect"]
+    assert all(axis["labelOverlap"] is False for axis in x_axes)  # 3 neurons: every label written
+
+
+def test_heatmap_legend_writes_the_scale_ends_as_the_cells_are_written(default_run):
+    W = default_run.weights[-1][0]  # largest |w| 1.07
+    spec = charts.heatmap(frames.matrix_frame(W, 0), "W⁰").to_dict()
+    legend = legend_of(spec)
+    d = float(np.abs(W).max())
+    assert legend["values"] == [-d, 0.0, d] and legend["labelExpr"] == charts.SHORT
+    assert charts.short(d) == "1.07" and charts.short(-d) == "-1.07"
+    G = default_run.gradients[-1][0]  # largest |dC/dw| 8.17e-5: the legend and the cells both write 8.17e-5
+    labels = {row["label"] for row in rows(charts.heatmap(frames.matrix_frame(G, 0), "dC/dW⁰").to_dict())}
+    assert charts.short(float(np.abs(G).max())) == "8.17e-5" and "-8.17e-5" in labels
+    tooltips = [t["field"] for t in next(v for v in views(spec) if v["mark"]["type"] == "rect")["encoding"]["tooltip"]]
+    assert "label" in tooltips and "exact" in tooltips
+
+
+def test_short_expression_is_shorts_rule():
+    # Vega's format(): '.3~g' and '.2~e'; short() writes the same strings for these values.
+    assert "'.3~g'" in charts.SHORT and "'.2~e'" in charts.SHORT
+    written = [charts.short(v) for v in (1.0699, 8.17e-5, 0.599, 1234.5, 0.0)]
+    assert written == ["1.07", "8.17e-5", "0.599", "1.23e+3", "0"]
+
+
+def test_log_axes_tick_at_powers_of_ten(default_run):
+    spec = charts.loss_chart(frames.loss_frame({"a": default_run})).to_dict()
+    axis = spec["encoding"]["y"]["axis"]
+    assert axis["labelExpr"] == charts.SHORT
+    assert all(np.log10(v) == round(np.log10(v)) for v in axis["values"])
+    assert axis["values"] == [0.1, 1.0, 10.0]  # the cost goes from 3.8 down to 0.4: the powers of ten around it
+    assert [row["loss_text"] for row in rows(spec)][:1] == [charts.short(float(default_run.loss_history[0]))]
+    gap = charts.symmetry_chart(frames.symmetry_frame({"a": default_run})).to_dict()["vconcat"][1]["layer"][0]
+    values = gap["encoding"]["y"]["axis"]["values"]
+    assert values[-1] == 1.0 and values[0] <= 1e-15 and len(values) <= charts.MAX_TICKS
+    assert all(np.log10(v) == round(np.log10(v)) for v in values)
+
+
+def test_each_run_keeps_its_colour_whatever_is_selected(default_run, normal_run):
+    colours = {"question": charts.RUN_COLOURS[0], "random": charts.RUN_COLOURS[1], "now": charts.CURRENT_COLOUR}
+    runs = {"question": default_run, "random": normal_run, "now": default_run}
+
+    def scale(names: list[str]) -> dict[str, str]:
+        chosen = {n: runs[n] for n in names}
+        paint = {n: colours[n] for n in names}
+        specs = [
+            charts.loss_chart(frames.loss_frame(chosen), colours=paint).to_dict(),
+            charts.symmetry_chart(frames.symmetry_frame(chosen), paint).to_dict(),
+            charts.outputs_chart(frames.outputs_frame(chosen), paint).to_dict(),
+        ]
+        found = [color_scale(spec) for spec in specs]
+        assert all(f == found[0] for f in found)  # the same colours in every chart
+        return dict(zip(found[0]["domain"], found[0]["range"]))
+
+    assert scale(["question", "random"]) == {"question": "#0072B2", "random": "#D55E00"}
+    assert scale(["random", "now", "question"]) == {"random": "#D55E00", "now": "#000000", "question": "#0072B2"}
+
+
+def test_compared_heatmaps_share_one_scale_and_one_legend(default_run, normal_run):
+    matrices = {"question": frames.matrix_frame(default_run.weights[-1][0], 0),
+                "a run whose name is long enough to wrap": frames.matrix_frame(normal_run.weights[-1][0], 0)}
+    colours = {"question": "#0072B2", "a run whose name is long enough to wrap": "#D55E00"}
+    spec = charts.heatmaps_side_by_side(matrices, "W⁰", 2.0, colours, width=600).to_dict()
+    assert spec["resolve"]["scale"]["color"] == "shared"
+    titles = [part["title"] for part in spec["hconcat"]]
+    assert [t["text"] for t in titles] == list(matrices) and [t["color"] for t in titles] == list(colours.values())
+    assert all(t["limit"] == 280 for t in titles)  # one line each, cut to the column: the heatmaps line up
+    assert all(color_scale(part)["domain"] == [-2.0, 2.0] for part in spec["hconcat"])
+
+
+def test_outputs_of_many_observations_are_a_scatter_against_the_targets():
+    run = mlp.train(mlp.Config(data="circle", layers=(2, 4, 1), init="normal", iterations=50))
+    spec = charts.outputs_chart(frames.outputs_frame({"a": run})).to_dict()
+    assert marks(spec) == ["rule", "circle"]
+    rule, points = spec["layer"]
+    assert rows({"datasets": {"r": spec["datasets"][rule["data"]["name"]]}}) == [{"y": 0.5}]  # the 0.5 line
+    data = pd.DataFrame(spec["datasets"][points["data"]["name"]])
+    assert len(data) == 200 and points["encoding"]["y"]["field"] == "output"
+    np.testing.assert_allclose(data["output"], run.outputs[:, 0], rtol=0, atol=0)
+    spread = data["x"] - data["target"]  # targets 0 and 1, spread sideways to read the points of each
+    assert spread.abs().max() <= 0.15 + 1e-12 and spread.std() > 0.05
+    assert spec["title"]["subtitle"] == "200 observations; right: above 0.5 for target 1, below for 0"
+
+
+def test_outputs_of_continuous_targets_are_read_against_y_equals_x():
+    df = pd.DataFrame({"run": "r", "observation": range(20), "neuron": 0, "output": np.linspace(0, 2, 20),
+                       "target": np.linspace(0.1, 2.1, 20)})
+    spec = charts.outputs_chart(df.assign(error=df["output"] - df["target"])).to_dict()
+    line = pd.DataFrame(spec["datasets"][spec["layer"][0]["data"]["name"]])
+    assert marks(spec) == ["line", "circle"] and (line["x"] == line["y"]).all()
+    data = pd.DataFrame(spec["datasets"][spec["layer"][1]["data"]["name"]])
+    assert (data["x"] == data["target"]).all()  # not spread: the targets are values, not classes
+
+
+def test_sweep_distinct_cells_are_written_as_the_header_writes_them():
+    runs = pd.DataFrame({"run": range(4), "row": ["constant 1 · gd"] * 2 + ["normal 1 · gd"] * 2, "lr": 0.5,
+                         "cell": ["c"] * 2 + ["n"] * 2, "final_loss": 0.1, "iterations_to_threshold": -1,
+                         "distinct_layer_1": [1, 1, 3, 2], "distinct_layer_2": [1, 1, 3, 3]})
+    cells = frames.sweep_cells(runs, (3, 3))
+    assert cells["distinct_text"].tolist() == ["1/3 · 1/3", "2/3 · 3/3"]
+    spec = charts.sweep_heatmap(cells, "distinct", "Distinct", label="distinct_text").to_dict()
+    assert [row["label"] for row in rows(spec)] == ["1/3 · 1/3", "2/3 · 3/3"]
+    assert all(v["encoding"]["color"].get("legend", None) is None for v in views(spec) if "color" in v["encoding"]
+               and "field" in v["encoding"]["color"])
+    assert [v["mark"]["fontSize"] for v in text_views(spec)] == [charts.FONT]  # cells wide enough for the text
+
+
+def test_compared_output_bars_stand_in_the_legends_order(default_run, normal_run):
+    paint = {"z first": "#0072B2", "a second": "#D55E00"}
+    df = frames.outputs_frame({"z first": default_run, "a second": normal_run})
+    offset = charts.outputs_chart(df, paint).to_dict()["layer"][0]["encoding"]["xOffset"]
+    assert offset["sort"] == ["z first", "a second"]

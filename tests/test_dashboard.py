@@ -13,6 +13,8 @@ from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
 import mlp
+from mlp.findings import accuracy
+from ui.header import ACCURACY, OUTPUT
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 TIMEOUT = 60  # training the larger cases takes seconds on a shared 2-core machine
@@ -60,7 +62,7 @@ def default_page() -> AppTest:
 
 def test_default_page_shows_the_questions_run(default_page):
     at = default_page
-    assert metric(at, "First output") == "0.5993"  # after 1,000 iterations, as the question printed
+    assert metric(at, OUTPUT) == "0.5993"  # after 1,000 iterations, as the question printed
     assert metric(at, "Distinct hidden neurons") == "1/3 · 1/3"
     assert "computes only what a 2-1-1-2 network can" in " ".join(i.value for i in at.info)
 
@@ -147,7 +149,7 @@ def test_question_preset_restores_the_questions_run():
     button(at, "The question's network").click().run()
     assert at.selectbox(key="init").value == "constant"
     assert at.text_input(key="layers").value == "2,3,3,2"
-    assert metric(at, "First output") == "0.5993"
+    assert metric(at, OUTPUT) == "0.5993"
 
 
 def test_new_seed_changes_only_the_seed():
@@ -206,7 +208,7 @@ def custom_page() -> AppTest:
 
 def test_custom_table_trains_on_the_questions_data_by_default():
     at = custom_page()
-    assert metric(at, "First output") == "0.5993"
+    assert metric(at, OUTPUT) == "0.5993"
 
 
 def test_edited_table_with_empty_cell_is_explained():
@@ -255,6 +257,11 @@ def test_sweep_trains_the_grid_and_opens_a_run():
     assert at.selectbox(key="init").value == start.split()[0]
     assert at.number_input(key="lr").value == float(lr.split()[1])
     assert len(at.session_state["kept"]) == 1  # opened runs are kept, ready to compare
+    assert at.session_state["tab"] == "Results"  # it opens on Results, and says what it opened
+    said = " ".join(s.value for s in at.success)
+    assert f"Opened from the sweep: {start} · {optimizer} · {lr}, {seed.split(':')[0]} (kept" in said
+    cost = float(best.split("**")[1])
+    assert metric(at, "Final cost") == f"{cost:.4g}"  # the same run as the sweep's
 
 
 def test_bad_sweep_list_is_explained():
@@ -300,22 +307,22 @@ def test_weights_of_a_deep_network_are_drawn_ten_matrices_at_a_time():
     at.selectbox(key="data").set_value("xor").run()
     at.text_input(key="layers").set_value(",".join(["2", *["8"] * 20, "1"])).run()
     open_tab(at, "Weights")
-    assert at.radio(key="weights_matrices").options == ["W^0 to W^9", "W^10 to W^19", "W^20"]
+    assert at.radio(key="weights_matrices").options == ["W⁰ to W⁹", "W¹⁰ to W¹⁹", "W²⁰"]
     titles = chart_titles(at)
-    assert titles[:4] == ["W^0", "dC/dW^0", "W^1", "dC/dW^1"] and len(titles) == 2 * 10 + 1  # and the activations
-    at.radio(key="weights_matrices").set_value("W^20").run()
-    assert not at.exception and chart_titles(at)[:2] == ["W^20", "dC/dW^20"] and len(chart_titles(at)) == 3
+    assert titles[:4] == ["W⁰", "dC/dW⁰", "W¹", "dC/dW¹"] and len(titles) == 2 * 10 + 1  # and the activations
+    at.radio(key="weights_matrices").set_value("W²⁰").run()
+    assert not at.exception and chart_titles(at)[:2] == ["W²⁰", "dC/dW²⁰"] and len(chart_titles(at)) == 3
 
 
 def test_the_maths_of_a_deep_network_is_written_out_three_matrices_at_a_time():
     at = fresh()
     at.text_input(key="layers").set_value(",".join(["2", *["3"] * 6, "2"])).run()  # W^0 .. W^6
     open_tab(at, "Backprop maths")
-    assert at.radio(key="maths_matrices").options == ["W^0 to W^2", "W^3 to W^5", "W^6"]
+    assert at.radio(key="maths_matrices").options == ["W⁰ to W²", "W³ to W⁵", "W⁶"]
     first = [e.value.strip("$\n") for e in at.latex]
     assert first[:2] == ["[\\,1 \\mid a^{0}\\,]", "n^{1} = [\\,1 \\mid a^{0}\\,]\\, W^{0}"]
     assert any("W^{2}" in t for t in first) and not any("W^{3}" in t for t in first)
-    at.radio(key="maths_matrices").set_value("W^6").run()
+    at.radio(key="maths_matrices").set_value("W⁶").run()
     last = [e.value for e in at.latex]
     assert not at.exception and any("W^{6}" in t for t in last) and not any("W^{5}" in t for t in last)
 
@@ -357,11 +364,11 @@ CIRCLE = {"data": "circle", "points": "200", "init": "normal", "iterations": "20
 
 def test_outputs_table_shows_its_first_rows_and_says_so():
     at = link_page({**CIRCLE, "layers": "2,4,1"})
-    table = next(df.value for df in at.dataframe if "target y" in df.value.columns)
+    table = next(df.value for df in at.dataframe if "a^L at 20" in df.value.columns)
     run = mlp.train(mlp.Config(data="circle", points=200, layers=(2, 4, 1), init="normal", iterations=20))
     assert len(table) == 100
     np.testing.assert_allclose(table["a^L at 20"], run.outputs[:100, 0], rtol=1e-12)
-    assert "The first 100 of 200 rows; 'Outputs CSV' above holds them all." in [c.value for c in at.caption]
+    assert "The first 100 of 200 rows; 'Download', 'Outputs CSV' above holds them all." in [c.value for c in at.caption]
 
 
 def test_maths_tables_show_a_corner_of_large_matrices_and_say_so():
@@ -425,3 +432,88 @@ def test_a_run_from_the_cache_keeps_every_element_in_its_place():
     trained = layout(at.main)
     at.number_input(key="init_scale").set_value(1.0).run()  # the question's run: from the cache
     assert layout(at.main) == trained
+
+
+# Every action answers.
+
+
+def test_setting_up_the_lesson_opens_compare_with_the_two_runs_and_says_so():
+    at = fresh()
+    button(at, "Set up the question's lesson").click().run()
+    assert not at.exception
+    assert at.session_state["tab"] == "Compare"
+    assert "Kept two runs" in " ".join(s.value for s in at.success)
+    kept = at.session_state["kept"]
+    assert [k.config for k in kept] == [mlp.Config(), mlp.Config(init="normal")]
+    assert at.multiselect(key="compare_selection").value == [str(k.id) for k in kept]
+    assert len(at.get("vega_lite_chart")) >= 4  # the Compare tab is drawn: cost, symmetry, outputs, W^l
+    button(at, "Set up the question's lesson").click().run()
+    assert "Both runs were kept already" in " ".join(s.value for s in at.success)
+
+
+def test_keep_this_run_says_so():
+    at = fresh()
+    button(at, "Keep this run").click().run()
+    assert "Kept." in " ".join(s.value for s in at.success)
+    button(at, "Keep this run").click().run()
+    assert "This run is kept already." in " ".join(s.value for s in at.success)
+
+
+def test_an_uploaded_run_is_kept_selected_and_said_once():
+    at = open_tab(fresh(), "Compare")
+    assert "No kept runs yet" in " ".join(i.value for i in at.info)
+    run = json.dumps({"config": mlp.Config(init="normal", iterations=50).to_mapping()})
+    at.file_uploader(key="run_upload").set_value(("run.json", run.encode(), "application/json")).run()
+    assert not at.exception and not at.error
+    assert not [i for i in at.info if "No kept runs yet" in i.value]  # the upload is kept before the list is drawn
+    assert any(s.value.startswith("Kept. The uploaded run") for s in at.success)
+    (kept,) = at.session_state["kept"]
+    assert kept.config == mlp.Config(init="normal", iterations=50)
+    selector = at.multiselect(key="compare_selection")
+    assert "init=normal 1, iterations=50" in selector.options and selector.value == ["current", str(kept.id)]
+
+
+def test_each_compared_run_keeps_its_colour_when_the_selection_changes():
+    at = fresh()
+    button(at, "Set up the question's lesson").click().run()
+    question, random_start = (str(k.id) for k in at.session_state["kept"])
+
+    def colours() -> dict[str, str]:
+        spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the cost chart
+        scale = spec["encoding"]["color"]["scale"]
+        return dict(zip(scale["domain"], scale["range"]))
+
+    first = colours()
+    at.multiselect(key="compare_selection").set_value([random_start, "current", question]).run()
+    again = colours()
+    assert len(set(again.values())) == 3
+    assert {name: again[name] for name in first} == first
+
+
+def test_accuracy_is_shown_beside_the_cost_for_classification_data():
+    config = mlp.recipe(mlp.Config(data="xor", layers=(2, 3, 1)))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in config.to_query().items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.error
+    right = accuracy(mlp.train(config))
+    assert right == 1.0 and metric(at, ACCURACY) == "100.0%"
+    labels = [m.label for m in at.metric]
+    assert labels.index(ACCURACY) == labels.index("Final cost") + 1
+
+
+def test_no_accuracy_for_targets_that_are_not_classes(default_page):
+    assert ACCURACY not in [m.label for m in default_page.metric]  # the question's targets 0.2, 0.4 ...
+
+
+def test_kept_runs_are_renamed_by_an_edit_only():
+    at = fresh()
+    button(at, "Set up the question's lesson").click().run()
+    upload = json.dumps({"config": mlp.Config(lr=0.25).to_mapping()}).encode()
+    at.file_uploader(key="run_upload").set_value(("run.json", upload, "application/json")).run()
+    assert [k.name for k in at.session_state["kept"]] == ["", "", ""]  # names made from settings follow them
+    assert at.text_input(key="kept_name_1").value == "init=constant 1, lr=0.5"  # what differs among the kept
+    at.text_input(key="kept_name_1").set_value("every weight 1").run()
+    assert [k.name for k in at.session_state["kept"]] == ["every weight 1", "", ""]
+    assert "every weight 1" in at.multiselect(key="compare_selection").options

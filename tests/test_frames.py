@@ -69,15 +69,15 @@ def test_matrix_frame_labels_in_the_learners_notation():
     df = frames.matrix_frame(M, 0)
     assert list(df.columns) == ["row", "col", "from_label", "to_label", "value"]
     assert len(df) == 9
-    assert df["from_label"].unique().tolist() == ["b^0 (bias)", "a^0_0", "a^0_1"]
-    assert df["to_label"].unique().tolist() == ["a^1_0", "a^1_1", "a^1_2"]
-    assert df.iloc[-1].tolist() == [2, 2, "a^0_1", "a^1_2", 8.0]
+    assert df["from_label"].unique().tolist() == ["b⁰ (bias)", "a⁰₀", "a⁰₁"]
+    assert df["to_label"].unique().tolist() == ["a¹₀", "a¹₁", "a¹₂"]
+    assert df.iloc[-1].tolist() == [2, 2, "a⁰₁", "a¹₂", 8.0]
 
 
 def test_matrix_frame_labels_use_the_layer_index():
     df = frames.matrix_frame(np.zeros((4, 2)), 2)
-    assert df["from_label"].unique().tolist() == ["b^2 (bias)", "a^2_0", "a^2_1", "a^2_2"]
-    assert df["to_label"].unique().tolist() == ["a^3_0", "a^3_1"]
+    assert df["from_label"].unique().tolist() == ["b² (bias)", "a²₀", "a²₁", "a²₂"]
+    assert df["to_label"].unique().tolist() == ["a³₀", "a³₁"]
 
 
 @pytest.mark.parametrize("snapshot", [0, -1])
@@ -286,8 +286,8 @@ def test_matrix_frame_thinned_keeps_the_bias_row_and_real_indices():
     assert len(df) == 25
     assert df["row"].unique().tolist() == [0, 64, 128, 192, 256]
     assert df["col"].unique().tolist() == [0, 64, 128, 191, 255]
-    assert df["from_label"].unique().tolist() == ["b^1 (bias)", "a^1_63", "a^1_127", "a^1_191", "a^1_255"]
-    assert df["to_label"].unique().tolist() == ["a^2_0", "a^2_64", "a^2_128", "a^2_191", "a^2_255"]
+    assert df["from_label"].unique().tolist() == ["b¹ (bias)", "a¹₆₃", "a¹₁₂₇", "a¹₁₉₁", "a¹₂₅₅"]
+    assert df["to_label"].unique().tolist() == ["a²₀", "a²₆₄", "a²₁₂₈", "a²₁₉₁", "a²₂₅₅"]
     np.testing.assert_array_equal(df["value"], M[df["row"], df["col"]])
 
 

@@ -189,6 +189,7 @@ def test_a_session_holds_configurations_never_a_run():
         next(b for b in at.button if b.label == label).click().run()
     for tab in ("Weights", "Compare", "Sweep"):
         at.session_state["tab"] = tab
+        at.query_params["tab"] = tab  # as a click does: the set-up button put Compare in the link
         at.run()
     next(b for b in at.button if b.label == "Run sweep").click().run()
     assert not at.exception

@@ -10,7 +10,8 @@ from lab import charts, frames
 from mlp import Config, ConfigError, Run
 from ui import state
 from ui.chart import chart_spec, show
-from ui.kept import MAX_KEPT, config_of, keep, kept, names, remove, rename
+from ui.kept import CURRENT, MAX_KEPT, config_of, keep, kept, names, remove, rename
+from ui.kept import colours as run_colours
 from ui.runs import trained, trained_on_page
 from ui.sidebar import MAX_UPLOAD_BYTES
 from ui.tabs import heatmap_side
@@ -18,13 +19,13 @@ from ui.text import plain
 from ui.uploads import config_from_upload
 
 MAX_COMPARED = 4
+COMPARE_WIDTH = 900  # px: the heatmaps of all compared runs, side by side
 Named = tuple[tuple[str, Config], ...]  # (name, configuration) of each compared run, in order
+Colours = tuple[str, ...]  # the colour of each compared run, in the same order
 
 
-
-
-def upload() -> None:
-    """A JSON run file added to the kept runs, validated and size-limited."""
+def upload(current: Config) -> None:
+    """A JSON run file added to the kept runs, validated and size-limited, and selected for comparing."""
     file = st.file_uploader(
         "Add a run from a JSON file", type=["json"], key=state.RUN_UPLOAD, max_upload_size=MAX_UPLOAD_BYTES // 1_000_000
     )
@@ -32,57 +33,84 @@ def upload() -> None:
         return
     st.session_state[state.RUN_UPLOAD_SEEN] = file.file_id
     try:
-        st.success(keep(config_from_upload(file)))
+        config = config_from_upload(file)
     except ConfigError as error:
         st.error(plain(str(error)))
+        return
+    said = keep(config)
+    run_id = next(str(k.id) for k in kept() if k.config == config)
+    chosen = [c for c in st.session_state.get(state.COMPARE_SELECTION) or [CURRENT] if c != run_id]
+    st.session_state[state.COMPARE_SELECTION] = [*chosen, run_id][-MAX_COMPARED:]
+    st.success(f"{said} The uploaded run, {plain(names(current)[run_id])}, is selected below.")
 
 
 def _manage(current: Config) -> None:
     """Rename or remove kept runs."""
     runs, shown = kept(), names(current)
     if not runs:
-        st.info("No kept runs yet: press 'Keep this run', or 'Set up the question's lesson'.")
+        st.info("No kept runs yet: press 'Keep this run' above, or 'Set up the question's lesson', or upload one.")
         return
     with st.expander(f"Kept runs ({len(runs)} of at most {MAX_KEPT}; the oldest is dropped past that)"):
         for k in list(runs):
             name_col, remove_col = st.columns([5, 1], vertical_alignment="bottom")
-            new = name_col.text_input("Name", value=shown[str(k.id)], key=f"kept_name_{k.id}", max_chars=60)
-            if new != shown[str(k.id)]:
-                rename(k.id, new)
+            # The box shows the run's name as it is now (a name made from its settings changes when other runs
+            # are kept); only an edit renames it.
+            st.session_state[f"kept_name_{k.id}"] = shown[str(k.id)]
+            name_col.text_input("Name", key=f"kept_name_{k.id}", max_chars=60, on_change=_renamed, args=(k.id,))
             if remove_col.button("Remove", key=f"kept_remove_{k.id}"):
                 remove(k.id)
                 st.rerun()
+
+
+def _renamed(run_id: int) -> None:
+    """Rename kept run ``run_id`` to what its name box now holds (the box's callback)."""
+    rename(run_id, st.session_state[f"kept_name_{run_id}"])
 
 
 def _runs(named: Named) -> dict[str, Run]:
     return {name: trained(config) for name, config in named}
 
 
-@chart_spec
-def _loss_chart(named: Named) -> alt.Chart:
-    return charts.loss_chart(frames.loss_frame(_runs(named)))
+def _colours(named: Named, colours: Colours) -> dict[str, str]:
+    return {name: colour for (name, _), colour in zip(named, colours)}
 
 
 @chart_spec
-def _symmetry_chart(named: Named) -> alt.VConcatChart | alt.Chart:
-    return charts.symmetry_chart(frames.symmetry_frame(_runs(named)))
+def _loss_chart(named: Named, colours: Colours) -> alt.Chart:
+    return charts.loss_chart(frames.loss_frame(_runs(named)), colours=_colours(named, colours))
 
 
 @chart_spec
-def _outputs_chart(named: Named) -> alt.LayerChart:
-    return charts.outputs_chart(frames.outputs_frame(_runs(named)))
+def _symmetry_chart(named: Named, colours: Colours) -> alt.VConcatChart | alt.Chart:
+    return charts.symmetry_chart(frames.symmetry_frame(_runs(named)), _colours(named, colours))
 
 
 @chart_spec
-def _matrix_chart(config: Config, snapshot: int, layer: int, domain: float, side: int) -> alt.LayerChart:
-    W = trained(config).weights[snapshot][layer]
-    return charts.heatmap(frames.matrix_frame(W, layer, side), f"W^{layer}", domain or None, shape=W.shape)
+def _outputs_chart(named: Named, colours: Colours) -> alt.LayerChart:
+    return charts.outputs_chart(frames.outputs_frame(_runs(named)), _colours(named, colours))
+
+
+@chart_spec
+def _matrices_chart(
+    named: Named, colours: Colours, snapshots: tuple[int, ...], layer: int, domain: float, side: int
+) -> alt.HConcatChart:
+    """W^layer of every compared run that has one, side by side on one colour scale."""
+    matrices, shapes, iterations = {}, {}, set()
+    for (name, config), s in zip(named, snapshots):
+        run = trained(config)
+        if layer < len(run.weights[s]):
+            W = run.weights[s][layer]
+            matrices[name], shapes[name] = frames.matrix_frame(W, layer, side), W.shape
+            iterations.add(int(run.snapshot_iterations[s]))
+    at = f" at iteration {iterations.pop():,}" if len(iterations) == 1 else ""
+    title = frames.unicode(f"W^{layer}") + at
+    return charts.heatmaps_side_by_side(matrices, title, domain or 1.0, _colours(named, colours), shapes, COMPARE_WIDTH)
 
 
 def compare(current: Config) -> None:
     """The Compare tab: settings that differ, overlaid curves, outputs and weights side by side."""
+    upload(current)
     _manage(current)
-    upload()
     shown = names(current)
     options = list(shown)
     chosen = [c for c in st.session_state.get(state.COMPARE_SELECTION) or options[-2:] if c in options]
@@ -100,6 +128,7 @@ def compare(current: Config) -> None:
         )
         return
     named = tuple((shown[i], config_of(i, current)) for i in selection)
+    colours = tuple(run_colours()[i] for i in selection)
     for _, config in named:
         trained_on_page(config)  # a kept run no longer cached trains here, its progress shown
     settings = frames.settings_frame(dict(named))
@@ -109,10 +138,10 @@ def compare(current: Config) -> None:
         table.style.apply(lambda row: ["background-color: #fde8d7" if row["differs"] else ""] * len(row), axis=1),
         width="stretch",
     )
-    show(_loss_chart(named))
-    show(_symmetry_chart(named), width="content")
-    show(_outputs_chart(named))
-    _weights_side_by_side(named)
+    show(_loss_chart(named, colours))
+    show(_symmetry_chart(named, colours), width="content")
+    show(_outputs_chart(named, colours))
+    _weights_side_by_side(named, colours)
 
 
 def _largest(run: Run, snapshot: int) -> float:
@@ -120,17 +149,13 @@ def _largest(run: Run, snapshot: int) -> float:
     return max(float(np.abs(W[np.isfinite(W)]).max(initial=0.0)) for W in run.weights[snapshot])
 
 
-def _weights_side_by_side(named: Named) -> None:
-    """Every run's W^l at one shared iteration, with one shared colour scale."""
+def _weights_side_by_side(named: Named, colours: Colours) -> None:
+    """Every run's W^l at one shared iteration, with one shared colour scale: one row of heatmaps per W^l."""
     runs = _runs(named)
     last = max(r.iterations_run for r in runs.values())
     iteration = st.slider("Iteration (all runs)", 0, max(last, 1), last, key=state.COMPARE_ITERATION)
-    snapshots = {name: r.snapshot_index(iteration) for name, r in runs.items()}
-    domain = max(_largest(r, snapshots[name]) for name, r in runs.items())
+    snapshots = tuple(r.snapshot_index(iteration) for r in runs.values())
+    domain = max(_largest(r, s) for r, s in zip(runs.values(), snapshots))
     side = heatmap_side(sum(len(r.weights[0]) for r in runs.values()))
-    for column, (name, config) in zip(st.columns(len(runs)), named):
-        run, s = runs[name], snapshots[name]
-        with column:
-            st.markdown(f"**{plain(name)}** at iteration {int(run.snapshot_iterations[s]):,}")
-            for l in range(len(run.weights[s])):
-                show(_matrix_chart(config, s, l, domain, side), width="content")
+    for layer in range(max(len(r.weights[0]) for r in runs.values())):
+        show(_matrices_chart(named, colours, snapshots, layer, domain, side), width="content")

@@ -13,6 +13,7 @@ from lab.diagnosis import headline, status_sentence
 from lab.lesson import EXPERIMENTS
 from mlp import Config, Run
 from mlp.export import run_to_dict
+from mlp.findings import accuracy
 from ui import state
 from ui.kept import MAX_KEPT, keep, set_up_lesson
 from ui.lesson import set_up_buttons
@@ -35,16 +36,30 @@ def status(run: Run) -> None:
         if {f.code for f in found} & {"clones", "near_clones"}:
             st.caption("Two experiments tell capacity from speed, one click each:")
             set_up_buttons(EXPERIMENTS, "Results", "experiment")
+    metrics(run)
+
+
+OUTPUT = "Final output $a^L_0$ (obs. 0)"  # the label of the output metric: observation 0's, after training
+ACCURACY = "Right side of 0.5"  # the label of the accuracy metric (classification data only)
+
+
+def metrics(run: Run) -> None:
+    """The headline figures in one row that wraps on a narrow screen: cost, accuracy, an output, clones, time."""
     c = run.config
-    cols = st.columns(4)
-    after = f"{c.loss} after {run.iterations_run:,} iterations"
-    cols[0].metric("Final cost", _shown(run.final_loss, ".4g"), help=after)
-    cols[1].metric("First output", _shown(run.outputs[0, 0], ".4f"), help="a^L_0 of observation 0")
-    widths = c.layers[1:-1]
-    distinct = run.distinct_neurons[-1]
-    shown = " · ".join(f"{d}/{w}" for d, w in zip(distinct, widths)) or "no hidden layer"
-    cols[2].metric("Distinct hidden neurons", shown, help="per hidden layer, at the last iteration")
-    cols[3].metric("Training time", f"{run.seconds:.2f} s")
+    after = f"after {run.iterations_run:,} iterations"
+    right = accuracy(run)
+    with st.container(horizontal=True, gap="small"):
+        st.metric("Final cost", _shown(run.final_loss, ".4g"), help=f"{c.loss} {after}", width="content")
+        if right is not None:
+            st.metric(
+                ACCURACY, f"{right:.1%}", width="content",
+                help=f"Accuracy: the share of observations whose every output is on its target's side of 0.5, {after}",
+            )
+        first = f"Output neuron 0 of observation 0, {after}; the table has them all"
+        st.metric(OUTPUT, _shown(run.outputs[0, 0], ".4f"), help=first, width="content")
+        shown = frames.distinct_text(run.distinct_neurons[-1], c.layers[1:-1])
+        st.metric("Distinct hidden neurons", shown, help="Per hidden layer, at the last iteration", width="content")
+        st.metric("Training time", f"{run.seconds:.2f} s", width="content")
 
 
 def _shown(value: float, spec: str) -> str:
@@ -54,29 +69,44 @@ def _shown(value: float, spec: str) -> str:
     return format(value, spec) if abs(value) < 1e4 else f"{value:.3g}"
 
 
+def _keep(config: Config) -> None:
+    """Keep ``config`` for Compare and say so above the tabs (a button's callback)."""
+    said = keep(config)
+    st.session_state[state.SET_UP_NOTE] = f"{said} The Compare tab compares it with the current run and the others."
+
+
 def buttons(config: Config) -> None:
-    """Keep, set up the lesson, download: the row of buttons under the header."""
-    keep_col, lesson_col, json_col, loss_col, out_col = st.columns([2, 3, 2, 2, 2], vertical_alignment="center")
-    if keep_col.button("Keep this run", help=f"Keep it for the Compare tab (at most {MAX_KEPT})"):
-        st.toast(keep(config))
-    lesson_col.button(
+    """Keep, set up the lesson, and the downloads in one popover: one row of buttons, two on a phone."""
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.button(
+        "Keep this run", icon=":material/bookmark_add:", on_click=_keep, args=(config,),
+        help=f"Keep it for the Compare tab (at most {MAX_KEPT})",
+    )
+    row.button(
         "Set up the question's lesson",
+        icon=":material/school:",
         on_click=set_up_lesson,
         help="Keep the question's run (every weight 1) and the same network from a random start; compare them",
     )
+    with row.popover("Download", icon=":material/download:"):
+        downloads(config)
+
+
+def downloads(config: Config) -> None:
+    """The run as JSON, its loss history and its outputs as CSV."""
     # The files are built only when a button is pressed (callables), from the configuration: the session
     # holds no copy of the run, which comes back from the shared cache.
     snapshots = _snapshot_values(config) <= MAX_JSON_SNAPSHOT_VALUES
     what = "snapshots" if snapshots else f"no snapshots (more than {MAX_JSON_SNAPSHOT_VALUES:,} values)"
-    json_col.download_button(
+    st.download_button(
         "Run as JSON",
         partial(_run_json, config, snapshots),
         "backprop-lab-run.json",
         "application/json",
         help=f"Configuration, loss history, {what} and outputs; `python -m mlp --config run.json` reruns it",
     )
-    loss_col.download_button("Loss history CSV", partial(_history_csv, config), "loss-history.csv", "text/csv")
-    out_col.download_button("Outputs CSV", partial(_outputs_csv, config), "outputs.csv", "text/csv")
+    st.download_button("Loss history CSV", partial(_history_csv, config), "loss-history.csv", "text/csv")
+    st.download_button("Outputs CSV", partial(_outputs_csv, config), "outputs.csv", "text/csv")
 
 
 def _snapshot_values(config: Config) -> int:

@@ -32,9 +32,10 @@ WIDGETS = tuple(name for name, field in FIELDS.items() if field.kind.widget != "
 TABLES = tuple(name for name, field in FIELDS.items() if field.kind.widget == "table")  # inputs, targets
 GENERATOR = tuple(name for name in WIDGETS if FIELDS[name].section == "Data" and name != "data")
 PAGE_PARAMS = ("tab",)  # parameters of the page itself, not of the run
+SETTINGS = "the settings (the sidebar; on a narrow screen, » at the top left opens it)"  # where they are, said
 TOO_LONG_FOR_A_LINK = (
-    "This table is too large for a link, so the address leaves it out: save the run with 'Run as JSON' "
-    "above the tabs, and open it again with 'Add a run from a JSON file' on Compare or with "
+    "This table is too large for a link, so the address leaves it out: save the run with 'Download', "
+    "'Run as JSON' above the tabs, and open it again with 'Add a run from a JSON file' on Compare or with "
     "python -m mlp --config."
 )
 

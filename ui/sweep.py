@@ -14,9 +14,9 @@ from mlp.training import SweepResult, sweep
 from ui import state
 from ui.cache import gate, shared
 from ui.chart import chart_spec, show
-from ui.kept import keep
+from ui.kept import ALREADY, KEPT, keep
 from ui.runs import BUFFERS
-from ui.sidebar import apply_config
+from ui.sidebar import SETTINGS, apply_config
 from ui.text import plain
 
 MAX_LISTED = 16  # runs of a clicked cell listed (a cell holds one run per seed)
@@ -41,7 +41,7 @@ def _form(base: Config) -> SweepSpec | None:
     """The lists to sweep (the sidebar's run gives everything else); None until submitted."""
     with st.form("sweep_form"):
         st.markdown(
-            f"Every combination is trained on the sidebar's network and data, all together "
+            f"Every combination is trained on the network and data of {SETTINGS}, all together "
             f"(at most {MAX_SWEEP_RUNS} runs)."
         )
         left, right = st.columns(2)
@@ -69,13 +69,22 @@ def _runs(spec: SweepSpec) -> pd.DataFrame:
 
 
 @chart_spec
-def _heatmap(spec: SweepSpec, value: str, title: str, log_scale: bool) -> alt.LayerChart:
-    return charts.sweep_heatmap(frames.sweep_cells(_runs(spec)), value, title, log_scale=log_scale)
+def _heatmap(spec: SweepSpec, value: str, title: str, log_scale: bool, label: str | None = None) -> alt.LayerChart:
+    cells = frames.sweep_cells(_runs(spec), spec.base.layers[1:-1])
+    return charts.sweep_heatmap(cells, value, title, log_scale=log_scale, label=label)
 
 
-def _open(config: Config) -> None:
-    keep(config)
+def _open(config: Config, cell: str, seed: int) -> None:
+    """Put a sweep's run in the sidebar, keep it for Compare, open Results and say so (a button's callback)."""
+    said = keep(config)
     apply_config(config)
+    st.session_state[state.TAB] = "Results"
+    known = {KEPT: "kept for the Compare tab", ALREADY: "kept already"}
+    kept = known.get(said, "kept for the Compare tab; the oldest kept run was dropped")
+    st.session_state[state.SET_UP_NOTE] = (
+        f"Opened from the sweep: {cell}, seed {seed} ({kept}). {SETTINGS[:1].upper() + SETTINGS[1:]} hold it; "
+        "trained again here, it is the sweep's run to the last bit."
+    )
 
 
 def sweep_tab(base: Config) -> None:
@@ -97,7 +106,8 @@ def sweep_tab(base: Config) -> None:
     event = show(loss_map, width="content", key="sweep_loss_map", on_select="rerun")
     left, right = st.columns(2)
     with left:
-        show(_heatmap(spec, "distinct", "Distinct hidden neurons (fewest over seeds)", False), width="content")
+        title = "Distinct hidden neurons per layer (fewest over seeds)"
+        show(_heatmap(spec, "distinct", title, False, "distinct_text"), width="content")
     with right:
         title = f"Iterations to reach cost {spec.threshold:g} (median)"
         show(_heatmap(spec, "iterations", title, False), width="content")
@@ -117,4 +127,5 @@ def _run_list(shown: pd.DataFrame, result: SweepResult) -> None:
         text.markdown(
             f"{plain(row['cell'])} · seed {row['seed']}: final cost **{row['final_loss']:.4g}**, {row['status']}"
         )
-        button.button("Open", key=f"sweep_open_{row['run']}", on_click=_open, args=(result.configs[row["run"]],))
+        args = (result.configs[row["run"]], row["cell"], int(row["seed"]))
+        button.button("Open", key=f"sweep_open_{row['run']}", on_click=_open, args=args, help="Open it on Results")

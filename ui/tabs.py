@@ -85,8 +85,9 @@ def _surface_chart(config: Config) -> alt.LayerChart:
 def _outputs_table(config: Config) -> tuple[pd.DataFrame, int]:
     """The first MAX_TABLE_ROWS rows of the outputs against the targets, and how many rows there are."""
     run = trained(config)
-    names = {"initial": "a^L at 0", "output": f"a^L at {run.iterations_run:,}", "target": "target y"}
+    names = {"observation": "obs", "initial": "a^L at 0", "output": f"a^L at {run.iterations_run:,}", "target": "y"}
     dropped = ["run", "initial"] if run.iterations_run == 0 else ["run"]  # one column when nothing ran
+    dropped += ["neuron"] if run.outputs.shape[1] == 1 else []  # one output: its index says nothing
     table = frames.outputs_frame({"run": run}).drop(columns=dropped).rename(columns=names)
     return table.head(MAX_TABLE_ROWS), len(table)
 
@@ -100,9 +101,15 @@ def results(run: Run) -> None:
         show(_outputs_chart(c))
     with right:
         table, rows = _outputs_table(c)
-        st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
+        # Narrow columns, 4 digits: the table fits a phone's 390 px (356 px inside).
+        widths = {"obs": 40, "neuron": 56}
+        other = (356 - sum(widths.get(name, 0) for name in table)) // sum(name not in widths for name in table)
+        narrow = {name: st.column_config.NumberColumn(width=widths.get(name, other), format="%.4g") for name in table}
+        st.dataframe(
+            table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)), column_config=narrow
+        )
         if rows > len(table):
-            st.caption(f"The first {len(table)} of {rows:,} rows; 'Outputs CSV' above holds them all.")
+            st.caption(f"The first {len(table)} of {rows:,} rows; 'Download', 'Outputs CSV' above holds them all.")
     log_scale = st.toggle("Log scale", key=state.LOSS_LOG)
     show(_loss_chart(c, log_scale))
     if run.inputs.shape[1] == 2:
@@ -122,7 +129,7 @@ def heatmap_side(matrices: int) -> int:
 def _matrix_chart(config: Config, snapshot: int, layer: int, gradient: bool, side: int) -> alt.LayerChart:
     run = trained(config)
     M = (run.gradients if gradient else run.weights)[snapshot][layer]
-    title = f"dC/dW^{layer}" if gradient else f"W^{layer}"
+    title = frames.unicode(f"dC/dW^{layer}" if gradient else f"W^{layer}")
     return charts.heatmap(frames.matrix_frame(M, layer, side), title, shape=M.shape)
 
 
@@ -143,7 +150,7 @@ def _matrices_shown(count: int, at_once: int, key: str) -> range:
     groups = [range(i, min(i + at_once, count)) for i in range(0, count, at_once)]
     if len(groups) == 1:
         return groups[0]
-    labels = [f"W^{g[0]} to W^{g[-1]}" if len(g) > 1 else f"W^{g[0]}" for g in groups]
+    labels = [frames.unicode(f"W^{g[0]} to W^{g[-1]}" if len(g) > 1 else f"W^{g[0]}") for g in groups]
     state.choice(key, labels, labels[0])
     chosen = st.radio(f"Matrices ({at_once} at a time)", labels, horizontal=True, key=key)
     return groups[labels.index(chosen)]
