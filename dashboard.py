@@ -10,7 +10,7 @@ import streamlit as st
 from mlp import ConfigError, DataError
 from ui import compare, header, lesson, neurons, state, sweep, tabs
 from ui.runs import trained_on_page
-from ui.sidebar import check_link, sidebar
+from ui.sidebar import SETTINGS, check_link, sidebar
 from ui.text import plain
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide")
@@ -20,8 +20,8 @@ def main() -> None:
     state.init()
     st.title("Backprop Lab")
     st.caption(
-        "Why do hidden neurons that start with equal weights stay equal? Change the start in the sidebar "
-        "and watch the weights, the symmetry and the maths of backprop."
+        "Why do hidden neurons that start with equal weights stay equal? Change the start in "
+        f"{SETTINGS} and watch the weights, the symmetry and the maths of backprop."
     )
     for note in check_link():
         st.warning(plain(note))

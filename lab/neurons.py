@@ -594,10 +594,11 @@ def _next_weights(run: Run, snapshot: int) -> list[np.ndarray] | None:
 def _update_rule(run: Run, iteration: int, known: bool = True) -> str:
     c = run.config
     if c.optimizer == "gd":
-        return (f"Gradient descent at iteration {iteration:,}: new W^l = W^l - lr dC/dW^l with lr = {c.lr:g}. "
-                "Clones have equal columns in W^l and in dC/dW^l, so their new columns are equal too.")
-    memory = "a running sum of past gradients (v <- 0.9 v + dC/dW)" if c.optimizer == "momentum" else (
-        "running averages of past gradients and of their squares")
+        return (f"Gradient descent at iteration {iteration:,}: new $W^l = W^l - \\text{{lr}}\\,"
+                f"\\frac{{\\partial C}}{{\\partial W^l}}$ with lr = {c.lr:g}. Clones have equal columns in $W^l$ "
+                "and in $\\frac{\\partial C}{\\partial W^l}$, so their new columns are equal too.")
+    momentum = "a running sum of past gradients ($v \\leftarrow 0.9\\,v + \\frac{\\partial C}{\\partial W}$)"
+    memory = momentum if c.optimizer == "momentum" else "running averages of past gradients and of their squares"
     shown = ("Shown: the step actually taken, the next iteration's weights minus these." if known else
              "The run keeps no past gradients here, so the step is shown at iteration 0 and just before a kept "
              "iteration only.")
@@ -644,7 +645,8 @@ def update_chart(update: Update, layer: int) -> alt.HConcatChart:
     """
     df = update.frames[layer]
     step = "- lr dC/dW" if update.optimizer == "gd" else "step taken"
-    parts = [("weight", f"W^{layer}"), ("step", f"{step}^{layer}"), ("new", f"new W^{layer}")]
+    parts = [(column, frames.unicode(title)) for column, title in
+             (("weight", f"W^{layer}"), ("step", f"{step}^{layer}"), ("new", f"new W^{layer}"))]
     clones = _clone_scale([n for frame in update.frames for n in frame["to_clones"]])  # the Neurons view's colours
     has_clones = bool((df["to_clones"] != "").any())
     columns = df.loc[df["to_clones"] != "", ["col", "to_label", "to_clones"]].drop_duplicates("col")

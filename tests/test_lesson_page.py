@@ -55,7 +55,8 @@ def test_the_lesson_tab_shows_its_steps_text():
 def test_the_maths_tab_shows_the_update_that_keeps_clones_equal():
     at = open_tab(fresh(), "Backprop maths")
     text = all_text(at)
-    assert "Gradient descent at iteration 0: new W^l = W^l - lr dC/dW^l with lr = 0.5." in text
+    rule = r"new $W^l = W^l - \text{lr}\,\frac{\partial C}{\partial W^l}$ with lr = 0.5."
+    assert f"Gradient descent at iteration 0: {rule}" in text
     assert "so their new columns are equal too" in text
 
 

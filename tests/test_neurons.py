@@ -385,7 +385,8 @@ def test_update_chart_rings_each_clone_column_in_the_neurons_views_colour(defaul
     ring_colour = dict(zip(*(_ring_scales(graph)[0][k] for k in ("domain", "range"))))
     for l, group in ((0, "a¹₀ = a¹₁ = a¹₂"), (1, "a²₀ = a²₁ = a²₂")):
         spec = neurons.update_chart(update, l).to_dict()  # validates
-        assert [m["layer"][0]["title"] for m in spec["hconcat"]] == [f"W^{l}", f"- lr dC/dW^{l}", f"new W^{l}"]
+        titles = [frames.unicode(t) for t in (f"W^{l}", f"- lr dC/dW^{l}", f"new W^{l}")]
+        assert [m["layer"][0]["title"] for m in spec["hconcat"]] == titles
         bands = [m["layer"][1] for m in spec["hconcat"]]
         assert all(pd.DataFrame(spec["datasets"][b["data"]["name"]])["clones"].eq(group).all() for b in bands)
         assert all(len(spec["datasets"][b["data"]["name"]]) == 3 for b in bands)  # the three clone columns

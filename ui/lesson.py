@@ -8,14 +8,14 @@ from lab.lesson import STEPS, Step
 from mlp import Config, Run
 from ui import state
 from ui.runs import findings_of, trained
-from ui.sidebar import apply_config
+from ui.sidebar import SETTINGS, apply_config
 
 
 def set_up(config: Config, tab: str, label: str) -> None:
     """Put ``config`` in the sidebar and open ``tab`` (a button's callback: the next run shows it)."""
     apply_config(config)
     st.session_state[state.TAB] = tab
-    st.session_state[state.SET_UP_NOTE] = f"Set up: {label}. The sidebar holds its settings; the {tab} tab shows it."
+    st.session_state[state.SET_UP_NOTE] = f"Set up: {label}, now in {SETTINGS}; the {tab} tab shows it."
 
 
 def set_up_buttons(runs: tuple[tuple[str, Config], ...], tab: str, key: str) -> None:
@@ -39,7 +39,7 @@ def lesson(run: Run) -> None:
     index = st.selectbox("Step", range(len(STEPS)), format_func=titles.__getitem__, key=state.LESSON_STEP)
     step = STEPS[index]
     st.markdown(_text(step))
-    st.caption(f"Set it up (the sidebar takes its settings and the {step.tab} tab opens):")
+    st.caption(f"Set it up (its settings go into {SETTINGS} and the {step.tab} tab opens):")
     set_up_buttons(step.runs, step.tab, f"lesson_{index}")
     back, forward = st.columns(2)
     back.button("Previous step", disabled=index == 0, on_click=_move, args=(index - 1,), width="stretch")
