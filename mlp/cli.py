@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -178,10 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     run = train(config)
-    if ns.json:
-        print(json.dumps(run_to_dict(run)))
-        return 0
-    print(summary(run))
-    if ns.trace:
-        print("\nFirst iteration, matrix by matrix:\n\n" + trace_text(run))
+    try:
+        if ns.json:
+            print(json.dumps(run_to_dict(run)))
+            return 0
+        print(summary(run))
+        if ns.trace:
+            print("\nFirst iteration, matrix by matrix:\n\n" + trace_text(run))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`python -m mlp | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's own flush cannot fail
+        return 141  # 128 + SIGPIPE
     return 0

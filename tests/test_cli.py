@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from mlp import Config, accuracy, findings, recipe, train
 from mlp.cli import main, parse_config
 from mlp.findings import CODES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_json(capsys, *args: str) -> dict:
@@ -170,3 +173,12 @@ def test_schema_flag_prints_the_configuration_schema(capsys):
 def test_negative_scale_of_a_random_start_runs(capsys, init, value):
     data = run_json(capsys, "--init", init, "--init-scale", value, "--iterations", "5")
     assert data["status"] == "finished" and data["config"]["init_scale"] == float(value)
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly():
+    """`python -m mlp --trace | head -1`: no traceback when head has read what it wanted."""
+    done = subprocess.run(
+        f"{sys.executable} -m mlp --data circle --iterations 10 --trace | head -1",
+        shell=True, cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.stdout.startswith("network") and "Traceback" not in done.stderr and done.stderr == ""
