@@ -69,8 +69,10 @@ def main() -> None:
         weights = [[rng.normal(size=(1 + a, b)) for a, b in zip(layers, layers[1:])] for _ in range(sets)]
         measured = min(cpu(lambda: symmetry_history(weights)) for _ in range(2))  # noqa: B023
         predicted = sets * budget.metrics_work(layers) / 1e9
-        print(f"  {'-'.join(map(str, layers)):>16} x {sets:>3}: predicted {predicted:7.3f}s measured {measured:7.3f}s "
-              f"ratio {measured / predicted:5.2f}")
+        print(
+            f"  {'-'.join(map(str, layers)):>16} x {sets:>3}: predicted {predicted:7.3f}s measured {measured:7.3f}s "
+            f"ratio {measured / predicted:5.2f}"
+        )
 
 
 if __name__ == "__main__":

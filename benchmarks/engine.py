@@ -81,8 +81,10 @@ def main() -> None:
     for iterations in (10_000, 100_000, longest(Config(iterations=0)).iterations):
         took = seconds(lambda: train(config.replace(iterations=iterations)))  # noqa: B023
         peak = peak_mb(lambda: train(config.replace(iterations=iterations)))  # noqa: B023
-        print(f"{iterations:>9,} iterations: {took:5.2f} s, peak memory {peak:5.2f} MB, "
-              f"of which loss history {8 * (iterations + 1) / 1e6:5.2f} MB")
+        print(
+            f"{iterations:>9,} iterations: {took:5.2f} s, peak memory {peak:5.2f} MB, "
+            f"of which loss history {8 * (iterations + 1) / 1e6:5.2f} MB"
+        )
 
 
 if __name__ == "__main__":

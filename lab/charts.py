@@ -301,7 +301,9 @@ def loss_chart(df: pd.DataFrame, log_scale: bool = True, colours: Mapping[str, s
             y=alt.Y("loss:Q", axis=axis, scale=alt.Scale(type="log") if log else alt.Scale(zero=True)),
             color=_run_colour("run", colours, SIDE_LEGEND if several else None),
             tooltip=[
-                alt.Tooltip("run:N"), alt.Tooltip("iteration:Q", format=","), alt.Tooltip("loss_text:N", title="cost")
+                alt.Tooltip("run:N"),
+                alt.Tooltip("iteration:Q", format=","),
+                alt.Tooltip("loss_text:N", title="cost"),
             ],
         )
         .properties(width="container", height=HEIGHT, title="Cost C over iterations")
@@ -332,8 +334,12 @@ def outputs_chart(df: pd.DataFrame, colours: Mapping[str, str] | None = None) ->
     base = alt.Chart(data).encode(
         x=alt.X("cell:N", title="observation · output neuron", sort=None, axis=alt.Axis(labelAngle=0)),
         **({"xOffset": alt.XOffset("run:N", sort=list(colours) if colours else "ascending")} if several else {}),
-        tooltip=[alt.Tooltip("run:N"), alt.Tooltip("observation:O"), alt.Tooltip("neuron:O"),
-                 *(alt.Tooltip(f"{c}_text:N", title=c) for c in ("output", "target", "error"))],
+        tooltip=[
+            alt.Tooltip("run:N"),
+            alt.Tooltip("observation:O"),
+            alt.Tooltip("neuron:O"),
+            *(alt.Tooltip(f"{c}_text:N", title=c) for c in ("output", "target", "error")),
+        ],
     )
     bars = base.mark_bar().encode(
         y=alt.Y("output:Q", title="output aᴸ and target y", scale=alt.Scale(domain=[low, high])),
@@ -373,13 +379,25 @@ def outputs_scatter(df: pd.DataFrame, colours: Mapping[str, str] | None = None) 
         color = alt.Color("output_neuron:N", title=None, legend=alt.Legend(orient="top"))
     else:
         color = alt.value(RUN_COLOURS[0])
-    points = alt.Chart(data).mark_circle(size=36, opacity=0.7).encode(
-        x=alt.X("x:Q", title="target y" + (" (points spread sideways)" if classes else ""), scale=scale,
-                axis=alt.Axis(values=[0, 0.5, 1] if classes else alt.Undefined, labelExpr=SHORT)),
-        y=alt.Y("output:Q", title="output aᴸ", scale=alt.Scale(domain=[min(low, 0.0), max(high, 1.0)], nice=False)),
-        color=color,
-        tooltip=[alt.Tooltip("run:N"), alt.Tooltip("observation:O"), alt.Tooltip("output_neuron:N", title="output"),
-                 *(alt.Tooltip(f"{c}_text:N", title=c) for c in ("output", "target", "error"))],
+    points = (
+        alt.Chart(data)
+        .mark_circle(size=36, opacity=0.7)
+        .encode(
+            x=alt.X(
+                "x:Q",
+                title="target y" + (" (points spread sideways)" if classes else ""),
+                scale=scale,
+                axis=alt.Axis(values=[0, 0.5, 1] if classes else alt.Undefined, labelExpr=SHORT),
+            ),
+            y=alt.Y("output:Q", title="output aᴸ", scale=alt.Scale(domain=[min(low, 0.0), max(high, 1.0)], nice=False)),
+            color=color,
+            tooltip=[
+                alt.Tooltip("run:N"),
+                alt.Tooltip("observation:O"),
+                alt.Tooltip("output_neuron:N", title="output"),
+                *(alt.Tooltip(f"{c}_text:N", title=c) for c in ("output", "target", "error")),
+            ],
+        )
     )
     if classes:  # the line at 0.5 splits right from wrong
         guide = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(color="grey", strokeDash=[6, 4]).encode(y="y:Q")
@@ -421,7 +439,8 @@ def _gap_chart(base: alt.Chart, clones: bool, top: float, gaps: pd.Series) -> al
     rule = floor.mark_rule(strokeDash=[4, 4], color="grey")
     label = floor.mark_text(align="left", dx=4, dy=-7, color="grey").encode(x=alt.XValue(0), text=alt.Text("text:N"))
     return alt.layer(lines, *([rule, label] if clones else [])).properties(
-        width=WIDTH, height=200,
+        width=WIDTH,
+        height=200,
         title=alt.Title("Symmetry gap", subtitle="the smallest difference between two neurons of a layer"),
     )
 
@@ -439,8 +458,10 @@ def symmetry_chart(df: pd.DataFrame, colours: Mapping[str, str] | None = None) -
         x=alt.X("iteration:Q", title="iteration"),
         color=_run_colour("run", colours, RUN_LEGEND) if several else alt.Color("hidden:N", legend=TOP_LEGEND),
         strokeDash=alt.StrokeDash("hidden:N", legend=TOP_LEGEND),
-        tooltip=[*map(alt.Tooltip, ["run:N", "iteration:Q", "hidden:N", "distinct:Q"]),
-                 alt.Tooltip("gap_text:N", title="gap")],
+        tooltip=[
+            *map(alt.Tooltip, ["run:N", "iteration:Q", "hidden:N", "distinct:Q"]),
+            alt.Tooltip("gap_text:N", title="gap"),
+        ],
     )
     top = max(1.0, float(data["shown"].max()))  # a gap near 1 means neurons as different as the weights are large
     clones = bool((data["gap"] == 0).any())

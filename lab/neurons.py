@@ -220,8 +220,9 @@ def _graph_notes(lay: Layout) -> pd.DataFrame:
     for l in lay.pairs:  # edges thinned to the largest |w|: say how many of how many
         if lay.shown(l) * lay.shown(l + 1) > MAX_EDGES:
             total = lay.layers[l] * lay.layers[l + 1]
-            rows.append(((columns[l] + columns[l + 1]) / 2, TOP + tallest * ROW + 14,
-                         f"{MAX_EDGES} largest |w| of {total:,}"))
+            rows.append(
+                ((columns[l] + columns[l + 1]) / 2, TOP + tallest * ROW + 14, f"{MAX_EDGES} largest |w| of {total:,}")
+            )
     if lay.gap is not None:
         hidden = lay.drawn[lay.gap] - lay.drawn[lay.gap - 1] - 1
         gap = (columns[lay.drawn[lay.gap - 1]] + columns[lay.drawn[lay.gap]]) / 2
@@ -236,10 +237,17 @@ def _nodes(run: Run, lay: Layout, snapshots: Sequence[int], names: list[list[lis
     bias = [[run.weights[s][l - 1][0, j] if l > 0 else np.nan for l, j in xy] for s in snapshots]
     clones = [[per_layer[l - 1][j] if 0 < l < L else "" for l, j in xy] for per_layer in names]
     position = np.array(list(xy.values()))
-    return pd.DataFrame({
-        "layer": [l for l, _ in xy], "neuron": [j for _, j in xy], "name": [neuron_name(l, j) for l, j in xy],
-        "x": position[:, 0], "y": position[:, 1], **scrub.per_frame(bias, "b"), **scrub.per_frame(clones, "c"),
-    })
+    return pd.DataFrame(
+        {
+            "layer": [l for l, _ in xy],
+            "neuron": [j for _, j in xy],
+            "name": [neuron_name(l, j) for l, j in xy],
+            "x": position[:, 0],
+            "y": position[:, 1],
+            **scrub.per_frame(bias, "b"),
+            **scrub.per_frame(clones, "c"),
+        }
+    )
 
 
 def _edges(run: Run, lay: Layout, snapshots: Sequence[int]) -> pd.DataFrame:
@@ -257,12 +265,22 @@ def _edges(run: Run, lay: Layout, snapshots: Sequence[int]) -> pd.DataFrame:
         i, j = np.unravel_index(kept, (n_in, n_out))
         start = np.array([xy[(l, a)] for a in range(n_in)])[i]
         end = np.array([xy[(l + 1, b)] for b in range(n_out)])[j]
-        parts.append(pd.DataFrame({
-            "layer": l, "row": 1 + i, "col": j,
-            "source": [neuron_name(l, a) for a in i], "target": [neuron_name(l + 1, b) for b in j],
-            "x": start[:, 0] + RADIUS, "y": start[:, 1], "x2": end[:, 0] - RADIUS, "y2": end[:, 1],
-            **scrub.per_frame(W[:, kept], "w"),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "layer": l,
+                    "row": 1 + i,
+                    "col": j,
+                    "source": [neuron_name(l, a) for a in i],
+                    "target": [neuron_name(l + 1, b) for b in j],
+                    "x": start[:, 0] + RADIUS,
+                    "y": start[:, 1],
+                    "x2": end[:, 0] - RADIUS,
+                    "y2": end[:, 1],
+                    **scrub.per_frame(W[:, kept], "w"),
+                }
+            )
+        )
     columns = ["layer", "row", "col", "source", "target", "x", "y", "x2", "y2"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
@@ -305,8 +323,9 @@ def _grid_notes(lay: Layout) -> pd.DataFrame:
     for l, top in _rows(lay).items():
         rows.append((0, top + THUMB / 2, ("output " if l == L else "layer ") + neuron_name(l), "left"))
         if lay.left_out(l):
-            rows.append((LABEL_WIDTH + lay.shown(l) * (THUMB + GAP_X), top + THUMB / 2, f"… {lay.left_out(l)} more",
-                         "left"))
+            rows.append(
+                (LABEL_WIDTH + lay.shown(l) * (THUMB + GAP_X), top + THUMB / 2, f"… {lay.left_out(l)} more", "left")
+            )
     for (l, j), (x, top) in _thumb_xy(lay).items():
         rows.append((x + THUMB / 2, top - 13, neuron_name(l, j), "center"))
     if lay.gap is not None:
@@ -340,9 +359,17 @@ def _thumbnails(run: Run, lay: Layout, snapshots: Sequence[int]) -> tuple[pd.Dat
     parts = []
     for (l, j), (left, top) in corners.items():
         values = scrub.per_frame([a[k][l][:, j] for k in range(len(snapshots))])
-        parts.append(pd.DataFrame({
-            "layer": l, "neuron": j, "x": left + (u + 0.5) * size, "y": top + (d - 0.5 - v) * size, **values,
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "layer": l,
+                    "neuron": j,
+                    "x": left + (u + 0.5) * size,
+                    "y": top + (d - 0.5 - v) * size,
+                    **values,
+                }
+            )
+        )
     cells = pd.concat(parts, ignore_index=True)
     # the data, in each thumbnail's px: cell centres x1[0] .. x1[-1] span THUMB - size
     pick = np.unique(np.linspace(0, len(run.inputs) - 1, min(MAX_POINTS, len(run.inputs))).astype(int))
@@ -351,8 +378,9 @@ def _thumbnails(run: Run, lay: Layout, snapshots: Sequence[int]) -> tuple[pd.Dat
     across = size / 2 + (X - [x1[0], x2[0]]) / np.where(span > 0, span, 1) * (THUMB - size)
     L, few = len(lay.layers) - 1, len(run.inputs) <= FEW_POINTS
     points = [  # on the outputs, coloured by their target; on hidden neurons (white dots) only when they are few
-        pd.DataFrame({"x": left + across[:, 0], "y": top + THUMB - across[:, 1],
-                      "target": Y[:, j] if l == L else np.nan})
+        pd.DataFrame(
+            {"x": left + across[:, 0], "y": top + THUMB - across[:, 1], "target": Y[:, j] if l == L else np.nan}
+        )
         for (l, j), (left, top) in corners.items()
         if l == L or few
     ]
@@ -364,11 +392,18 @@ def _boxes(lay: Layout, names: list[list[list[str]]]) -> pd.DataFrame:
     corners, L = _thumb_xy(lay), len(lay.layers) - 1
     clones = [[per_layer[l - 1][j] if l < L else "" for l, j in corners] for per_layer in names]
     xy = np.array(list(corners.values())).reshape(-1, 2)
-    return pd.DataFrame({
-        "layer": [l for l, _ in corners], "neuron": [j for _, j in corners],
-        "name": [neuron_name(l, j) for l, j in corners], "x": xy[:, 0], "y": xy[:, 1],
-        "x2": xy[:, 0] + THUMB, "y2": xy[:, 1] + THUMB, **scrub.per_frame(clones, "c"),
-    })
+    return pd.DataFrame(
+        {
+            "layer": [l for l, _ in corners],
+            "neuron": [j for _, j in corners],
+            "name": [neuron_name(l, j) for l, j in corners],
+            "x": xy[:, 0],
+            "y": xy[:, 1],
+            "x2": xy[:, 0] + THUMB,
+            "y2": xy[:, 1] + THUMB,
+            **scrub.per_frame(clones, "c"),
+        }
+    )
 
 
 def no_thumbnails(run: Run) -> str | None:
@@ -376,8 +411,10 @@ def no_thumbnails(run: Run) -> str | None:
     n = run.inputs.shape[1]
     if n == 2:
         return None
-    return (f"No thumbnails: they draw each neuron's output over the plane of two inputs, and this data has {n} "
-            f"input column{'s' if n != 1 else ''}.")
+    return (
+        f"No thumbnails: they draw each neuron's output over the plane of two inputs, and this data has {n} "
+        f"input column{'s' if n != 1 else ''}."
+    )
 
 
 def neuron_frames(run: Run, snapshots: Sequence[int], groups: Sequence[Sequence[np.ndarray]]) -> NeuronFrames:
@@ -397,8 +434,18 @@ def neuron_frames(run: Run, snapshots: Sequence[int], groups: Sequence[Sequence[
         boxes, grid_notes = _boxes(lay, names), _grid_notes(lay)
         domain = _activation_domain(run, cells.filter(regex=r"^v\d+$").to_numpy())
     return NeuronFrames(
-        iterations, costs, lay, _nodes(run, lay, snapshots, names), _edges(run, lay, snapshots), _graph_notes(lay),
-        cells, boxes, points, grid_notes, domain, reason,
+        iterations,
+        costs,
+        lay,
+        _nodes(run, lay, snapshots, names),
+        _edges(run, lay, snapshots),
+        _graph_notes(lay),
+        cells,
+        boxes,
+        points,
+        grid_notes,
+        domain,
+        reason,
     )
 
 
@@ -412,8 +459,10 @@ def _px(field: str, channel: type = alt.X):
 
 def _text(df: pd.DataFrame, field: str, **mark) -> alt.Chart:
     """``df``'s column ``field`` written at its x, y (px)."""
-    return alt.Chart(df).mark_text(fontSize=12, tooltip=False, **mark).encode(
-        x=_px("x"), y=_px("y", alt.Y), text=f"{field}:N"
+    return (
+        alt.Chart(df)
+        .mark_text(fontSize=12, tooltip=False, **mark)
+        .encode(x=_px("x"), y=_px("y", alt.Y), text=f"{field}:N")
     )
 
 
@@ -452,37 +501,59 @@ def _graph(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
         .transform_calculate(sign="datum.weight < 0 ? 'negative' : 'positive'")
         .mark_rule(opacity=0.8)
         .encode(
-            x=_px("x"), y=_px("y", alt.Y), x2="x2:Q", y2="y2:Q",
-            color=alt.Color("sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[POSITIVE, NEGATIVE]),
-                            legend=alt.Legend(title="weight w (width: |w|)", orient="right")),
+            x=_px("x"),
+            y=_px("y", alt.Y),
+            x2="x2:Q",
+            y2="y2:Q",
+            color=alt.Color(
+                "sign:N",
+                scale=alt.Scale(domain=["positive", "negative"], range=[POSITIVE, NEGATIVE]),
+                legend=alt.Legend(title="weight w (width: |w|)", orient="right"),
+            ),
             # |w| as width: a scale falling from -w to 0 and rising again to w
-            strokeWidth=alt.StrokeWidth("weight:Q", scale=alt.Scale(domain=[-w, 0, w], range=[8, 0.5, 8]),
-                                        legend=None),
-            tooltip=[alt.Tooltip("source:N", title="from"), alt.Tooltip("target:N", title="to"),
-                     alt.Tooltip("weight:Q", format=".6~g")],
+            strokeWidth=alt.StrokeWidth("weight:Q", scale=alt.Scale(domain=[-w, 0, w], range=[8, 0.5, 8]), legend=None),
+            tooltip=[
+                alt.Tooltip("source:N", title="from"),
+                alt.Tooltip("target:N", title="to"),
+                alt.Tooltip("weight:Q", format=".6~g"),
+            ],
         )
     )
     nodes = alt.Chart(f.nodes).transform_calculate(**scrub.current("bias", "b"), **scrub.current("clones", "c"))
     has_clones = any(_shown_groups(f))
     ring = {"size": np.pi * (RADIUS + 3.5) ** 2, "filled": False, "opacity": 1, "strokeWidth": 5, "tooltip": False}
     rings = nodes.mark_circle(**ring).encode(
-        x=_px("x"), y=_px("y", alt.Y), **_ring(clones, _clone_legend(clones.domain) if has_clones else None),
+        x=_px("x"),
+        y=_px("y", alt.Y),
+        **_ring(clones, _clone_legend(clones.domain) if has_clones else None),
     )
     discs = nodes.mark_circle(size=np.pi * RADIUS**2, opacity=1, stroke="#444", strokeWidth=1).encode(
-        x=_px("x"), y=_px("y", alt.Y),
+        x=_px("x"),
+        y=_px("y", alt.Y),
         fill=alt.condition(
             "isFinite(datum.bias)",
-            alt.Fill("bias:Q", scale=alt.Scale(scheme=DIVERGING, domain=[-b, b], domainMid=0),
-                     legend=alt.Legend(title="bias b", gradientLength=100, format=".3~g", orient="right")),
+            alt.Fill(
+                "bias:Q",
+                scale=alt.Scale(scheme=DIVERGING, domain=[-b, b], domainMid=0),
+                legend=alt.Legend(title="bias b", gradientLength=100, format=".3~g", orient="right"),
+            ),
             alt.value(INPUT_FILL),
         ),
-        tooltip=[alt.Tooltip("name:N", title="neuron"), alt.Tooltip("bias:Q", format=".6~g"),
-                 alt.Tooltip("clones:N", title="clones")],
+        tooltip=[
+            alt.Tooltip("name:N", title="neuron"),
+            alt.Tooltip("bias:Q", format=".6~g"),
+            alt.Tooltip("clones:N", title="clones"),
+        ],
     )
     names = _text(f.nodes, "name", dy=-RADIUS - 10)
     notes = _text(f.notes, "text", color="#555")
     clock = alt.Chart(alt.Data(values=[{}])).mark_text(
-        align="left", fontSize=14, fontWeight="bold", x=0, y=12, text=alt.ExprRef(scrub.iteration_text(True)),
+        align="left",
+        fontSize=14,
+        fontWeight="bold",
+        x=0,
+        y=12,
+        text=alt.ExprRef(scrub.iteration_text(True)),
         tooltip=False,
     )
     height = TOP + max(_slots(f.layout, l) for l in f.layout.drawn) * ROW + 24  # + the edges' notes
@@ -492,8 +563,15 @@ def _graph(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
 
 def _clone_legend(names: Sequence[str]) -> alt.Legend:
     """The colours of the clone groups ``names`` (not the outline of neurons without clones)."""
-    return alt.Legend(title="clones of each other", orient="right", symbolType="circle", symbolFillColor="white",
-                      symbolStrokeWidth=3, labelLimit=260, values=list(dict.fromkeys(n for n in names if n)))
+    return alt.Legend(
+        title="clones of each other",
+        orient="right",
+        symbolType="circle",
+        symbolFillColor="white",
+        symbolStrokeWidth=3,
+        labelLimit=260,
+        values=list(dict.fromkeys(n for n in names if n)),
+    )
 
 
 def _grid(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
@@ -504,28 +582,40 @@ def _grid(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
     # tooltip=False: Streamlit's theme gives every mark a tooltip of all its fields, formatted for each item at
     # each frame; on thousands of cells that was most of a frame's time.
     # A grey square under each thumbnail shows through cells whose value is not finite (no fill).
-    under = alt.Chart(f.boxes).mark_rect(fill=MISSING, tooltip=False).encode(
-        x=_px("x"), y=_px("y", alt.Y), x2="x2:Q", y2="y2:Q"
+    under = (
+        alt.Chart(f.boxes)
+        .mark_rect(fill=MISSING, tooltip=False)
+        .encode(x=_px("x"), y=_px("y", alt.Y), x2="x2:Q", y2="y2:Q")
     )
     cells = alt.Chart(f.cells).transform_calculate(**scrub.current()).mark_rect(width=size, height=size, tooltip=False)
     cells = cells.encode(
-        x=_px("x"), y=_px("y", alt.Y),
-        fill=alt.Fill("value:Q", scale=fill, legend=alt.Legend(title="output aˡⱼ", gradientLength=100, format=".3~g",
-                                                                 orient="right")),
+        x=_px("x"),
+        y=_px("y", alt.Y),
+        fill=alt.Fill(
+            "value:Q",
+            scale=fill,
+            legend=alt.Legend(title="output aˡⱼ", gradientLength=100, format=".3~g", orient="right"),
+        ),
     )
     # On the outputs, points in their target's colour ringed in white (as Playground's); elsewhere white dots.
     on_output = f.points["target"].notna()
-    targets = alt.Chart(f.points[on_output]).mark_circle(size=36, stroke="white", strokeWidth=1.2, opacity=1,
-                                                         tooltip=False)
+    targets = alt.Chart(f.points[on_output]).mark_circle(
+        size=36, stroke="white", strokeWidth=1.2, opacity=1, tooltip=False
+    )
     targets = targets.encode(x=_px("x"), y=_px("y", alt.Y), fill=alt.Fill("target:Q", scale=fill, legend=None))
-    dots = alt.Chart(f.points[~on_output]).mark_circle(size=30, fill="white", stroke="#222", strokeWidth=1.2,
-                                                       opacity=1, tooltip=False)
+    dots = alt.Chart(f.points[~on_output]).mark_circle(
+        size=30, fill="white", stroke="#222", strokeWidth=1.2, opacity=1, tooltip=False
+    )
     dots = dots.encode(x=_px("x"), y=_px("y", alt.Y))
     # the ring: 4 px wide, just outside the thumbnail
     rings = alt.Chart(f.boxes).transform_calculate(**scrub.current("clones", "c"))
     rings = rings.transform_calculate(x0="datum.x - 3", y0="datum.y - 3", x3="datum.x2 + 3", y3="datum.y2 + 3")
     rings = rings.mark_rect(fillOpacity=0, strokeWidth=4).encode(
-        x=_px("x0"), y=_px("y0", alt.Y), x2="x3:Q", y2="y3:Q", **_ring(clones, None),
+        x=_px("x0"),
+        y=_px("y0", alt.Y),
+        x2="x3:Q",
+        y2="y3:Q",
+        **_ring(clones, None),
         tooltip=[alt.Tooltip("name:N", title="neuron"), alt.Tooltip("clones:N", title="clones")],
     )
     notes = f.grid_notes
@@ -533,8 +623,9 @@ def _grid(f: NeuronFrames, clones: alt.Scale) -> alt.LayerChart:
     height = float(f.boxes["y2"].max()) + 4
     widest = max(f.layout.shown(l) + (1 if f.layout.left_out(l) else 0) for l in f.layout.drawn[1:])
     width = LABEL_WIDTH + widest * (THUMB + GAP_X)
-    title = alt.Title("Each neuron's output over the input plane (x₁ across, x₂ up), the data on top",
-                      anchor="start", fontSize=13)
+    title = alt.Title(
+        "Each neuron's output over the input plane (x₁ across, x₂ up), the data on top", anchor="start", fontSize=13
+    )
     return alt.layer(under, cells, targets, dots, rings, *text).properties(width=width, height=height, title=title)
 
 
@@ -594,17 +685,24 @@ def _next_weights(run: Run, snapshot: int) -> list[np.ndarray] | None:
 def _update_rule(run: Run, iteration: int, known: bool = True) -> str:
     c = run.config
     if c.optimizer == "gd":
-        return (f"Gradient descent at iteration {iteration:,}: new $W^l = W^l - \\text{{lr}}\\,"
-                f"\\frac{{\\partial C}}{{\\partial W^l}}$ with lr = {c.lr:g}. Clones have equal columns in $W^l$ "
-                "and in $\\frac{\\partial C}{\\partial W^l}$, so their new columns are equal too.")
+        return (
+            f"Gradient descent at iteration {iteration:,}: new $W^l = W^l - \\text{{lr}}\\,"
+            f"\\frac{{\\partial C}}{{\\partial W^l}}$ with lr = {c.lr:g}. Clones have equal columns in $W^l$ "
+            "and in $\\frac{\\partial C}{\\partial W^l}$, so their new columns are equal too."
+        )
     momentum = "a running sum of past gradients ($v \\leftarrow 0.9\\,v + \\frac{\\partial C}{\\partial W}$)"
     memory = momentum if c.optimizer == "momentum" else "running averages of past gradients and of their squares"
-    shown = ("Shown: the step actually taken, the next iteration's weights minus these." if known else
-             "The run keeps no past gradients here, so the step is shown at iteration 0 and just before a kept "
-             "iteration only.")
-    return (f"{c.optimizer} at iteration {iteration:,}: the step is in general not lr times the gradient; it is "
-            f"built from {memory}. {shown} Clones get equal gradients at every iteration, so those sums are equal "
-            "and their steps too.")
+    shown = (
+        "Shown: the step actually taken, the next iteration's weights minus these."
+        if known
+        else "The run keeps no past gradients here, so the step is shown at iteration 0 and just before a kept "
+        "iteration only."
+    )
+    return (
+        f"{c.optimizer} at iteration {iteration:,}: the step is in general not lr times the gradient; it is "
+        f"built from {memory}. {shown} Clones get equal gradients at every iteration, so those sums are equal "
+        "and their steps too."
+    )
 
 
 def _group_labels(names: list[list[str]], l: int, n: int) -> list[str]:
@@ -630,10 +728,15 @@ def update_frames(run: Run, snapshot: int, groups: Sequence[np.ndarray]) -> Upda
         df = frames.matrix_frame(M, l).rename(columns={"value": "weight"})
         from_clones = np.array(["", *_group_labels(names, l, M.shape[0] - 1)], dtype=object)
         to_clones = np.array(_group_labels(names, l + 1, M.shape[1]), dtype=object)
-        out.append(df.assign(
-            gradient=D.ravel(), step=step.ravel(), new=N.ravel(),
-            from_clones=from_clones[df["row"]], to_clones=to_clones[df["col"]],
-        ))
+        out.append(
+            df.assign(
+                gradient=D.ravel(),
+                step=step.ravel(),
+                new=N.ravel(),
+                from_clones=from_clones[df["row"]],
+                to_clones=to_clones[df["col"]],
+            )
+        )
     known = c.optimizer == "gd" or _next_weights(run, snapshot) is not None
     return Update(iteration, c.optimizer, c.lr, _update_rule(run, iteration, known), out)
 
@@ -645,22 +748,27 @@ def update_chart(update: Update, layer: int) -> alt.HConcatChart:
     """
     df = update.frames[layer]
     step = "- lr dC/dW" if update.optimizer == "gd" else "step taken"
-    parts = [(column, frames.unicode(title)) for column, title in
-             (("weight", f"W^{layer}"), ("step", f"{step}^{layer}"), ("new", f"new W^{layer}"))]
+    parts = [
+        (column, frames.unicode(title))
+        for column, title in (("weight", f"W^{layer}"), ("step", f"{step}^{layer}"), ("new", f"new W^{layer}"))
+    ]
     clones = _clone_scale([n for frame in update.frames for n in frame["to_clones"]])  # the Neurons view's colours
     has_clones = bool((df["to_clones"] != "").any())
     columns = df.loc[df["to_clones"] != "", ["col", "to_label", "to_clones"]].drop_duplicates("col")
     maps = []
     for i, (value, title) in enumerate(parts):
-        heatmap = charts.heatmap(df.rename(columns={value: "value"})[["row", "col", "from_label", "to_label", "value"]],
-                                 title)
+        heatmap = charts.heatmap(
+            df.rename(columns={value: "value"})[["row", "col", "from_label", "to_label", "value"]], title
+        )
         if has_clones:  # a band over each clone's column, as tall as the matrix
             legend = _clone_legend(columns["to_clones"]) if i == len(parts) - 1 else None
-            band = alt.Chart(columns.rename(columns={"to_clones": "clones"})).mark_rect(
-                filled=False, strokeWidth=3, opacity=1, tooltip=False
-            ).encode(
-                x=alt.X("to_label:N", sort=alt.EncodingSortField("col", op="min"), title=None),
-                stroke=alt.Stroke("clones:N", scale=clones, legend=legend),
+            band = (
+                alt.Chart(columns.rename(columns={"to_clones": "clones"}))
+                .mark_rect(filled=False, strokeWidth=3, opacity=1, tooltip=False)
+                .encode(
+                    x=alt.X("to_label:N", sort=alt.EncodingSortField("col", op="min"), title=None),
+                    stroke=alt.Stroke("clones:N", scale=clones, legend=legend),
+                )
             )
             heatmap = alt.layer(heatmap, band)
         maps.append(heatmap)

@@ -366,8 +366,10 @@ def test_each_run_keeps_its_colour_whatever_is_selected(default_run, normal_run)
 
 
 def test_compared_heatmaps_share_one_scale_and_one_legend(default_run, normal_run):
-    matrices = {"question": frames.matrix_frame(default_run.weights[-1][0], 0),
-                "a run whose name is long enough to wrap": frames.matrix_frame(normal_run.weights[-1][0], 0)}
+    matrices = {
+        "question": frames.matrix_frame(default_run.weights[-1][0], 0),
+        "a run whose name is long enough to wrap": frames.matrix_frame(normal_run.weights[-1][0], 0),
+    }
     colours = {"question": "#0072B2", "a run whose name is long enough to wrap": "#D55E00"}
     spec = charts.heatmaps_side_by_side(matrices, "W⁰", 2.0, colours, width=600).to_dict()
     assert spec["resolve"]["scale"]["color"] == "shared"
@@ -392,8 +394,15 @@ def test_outputs_of_many_observations_are_a_scatter_against_the_targets():
 
 
 def test_outputs_of_continuous_targets_are_read_against_y_equals_x():
-    df = pd.DataFrame({"run": "r", "observation": range(20), "neuron": 0, "output": np.linspace(0, 2, 20),
-                       "target": np.linspace(0.1, 2.1, 20)})
+    df = pd.DataFrame(
+        {
+            "run": "r",
+            "observation": range(20),
+            "neuron": 0,
+            "output": np.linspace(0, 2, 20),
+            "target": np.linspace(0.1, 2.1, 20),
+        }
+    )
     spec = charts.outputs_chart(df.assign(error=df["output"] - df["target"])).to_dict()
     line = pd.DataFrame(spec["datasets"][spec["layer"][0]["data"]["name"]])
     assert marks(spec) == ["line", "circle"] and (line["x"] == line["y"]).all()
@@ -402,15 +411,27 @@ def test_outputs_of_continuous_targets_are_read_against_y_equals_x():
 
 
 def test_sweep_distinct_cells_are_written_as_the_header_writes_them():
-    runs = pd.DataFrame({"run": range(4), "row": ["constant 1 · gd"] * 2 + ["normal 1 · gd"] * 2, "lr": 0.5,
-                         "cell": ["c"] * 2 + ["n"] * 2, "final_loss": 0.1, "iterations_to_threshold": -1,
-                         "distinct_layer_1": [1, 1, 3, 2], "distinct_layer_2": [1, 1, 3, 3]})
+    runs = pd.DataFrame(
+        {
+            "run": range(4),
+            "row": ["constant 1 · gd"] * 2 + ["normal 1 · gd"] * 2,
+            "lr": 0.5,
+            "cell": ["c"] * 2 + ["n"] * 2,
+            "final_loss": 0.1,
+            "iterations_to_threshold": -1,
+            "distinct_layer_1": [1, 1, 3, 2],
+            "distinct_layer_2": [1, 1, 3, 3],
+        }
+    )
     cells = frames.sweep_cells(runs, (3, 3))
     assert cells["distinct_text"].tolist() == ["1/3 · 1/3", "2/3 · 3/3"]
     spec = charts.sweep_heatmap(cells, "distinct", "Distinct", label="distinct_text").to_dict()
     assert [row["label"] for row in rows(spec)] == ["1/3 · 1/3", "2/3 · 3/3"]
-    assert all(v["encoding"]["color"].get("legend", None) is None for v in views(spec) if "color" in v["encoding"]
-               and "field" in v["encoding"]["color"])
+    assert all(
+        v["encoding"]["color"].get("legend", None) is None
+        for v in views(spec)
+        if "color" in v["encoding"] and "field" in v["encoding"]["color"]
+    )
     assert [v["mark"]["fontSize"] for v in text_views(spec)] == [charts.FONT]  # cells wide enough for the text
 
 

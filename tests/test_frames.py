@@ -252,8 +252,17 @@ def test_run_names_stay_short():
     configs = [
         mlp.Config(),
         mlp.Config(
-            data="xor", layers=(2, 5, 5, 5, 1), activation="tanh", output_activation="linear", loss="mse",
-            init="xavier", noise=0.01, seed=7, optimizer="adam", lr=0.01, iterations=20,
+            data="xor",
+            layers=(2, 5, 5, 5, 1),
+            activation="tanh",
+            output_activation="linear",
+            loss="mse",
+            init="xavier",
+            noise=0.01,
+            seed=7,
+            optimizer="adam",
+            lr=0.01,
+            iterations=20,
         ),
     ]
     names = frames.run_names(configs)
@@ -264,9 +273,12 @@ def test_run_names_stay_short():
 
 def test_frames_are_dataframes(default_run):
     built = [
-        frames.loss_frame({"a": default_run}), frames.outputs_frame({"a": default_run}),
-        frames.symmetry_frame({"a": default_run}), frames.activations_frame(default_run, 0),
-        frames.surface_frame(default_run), frames.points_frame(default_run),
+        frames.loss_frame({"a": default_run}),
+        frames.outputs_frame({"a": default_run}),
+        frames.symmetry_frame({"a": default_run}),
+        frames.activations_frame(default_run, 0),
+        frames.surface_frame(default_run),
+        frames.points_frame(default_run),
     ]
     assert all(isinstance(df, pd.DataFrame) for df in built)
 

@@ -23,7 +23,7 @@ def build(run: mlp.Run) -> neurons.NeuronFrames:
 
 def per_frame(df: pd.DataFrame, prefix: str) -> np.ndarray:
     """The columns ``<prefix>0 ..`` as ``(rows, K)``, in frame order."""
-    columns = sorted((c for c in df.columns if re.fullmatch(rf"{prefix}\d+", c)), key=lambda c: int(c[len(prefix):]))
+    columns = sorted((c for c in df.columns if re.fullmatch(rf"{prefix}\d+", c)), key=lambda c: int(c[len(prefix) :]))
     return df[columns].to_numpy()
 
 
@@ -223,8 +223,9 @@ def test_playable_adds_a_timer_that_advances_the_frame(question):
     spec = charts.spec(neurons.neurons_chart(question))
     played = scrub.playable(spec)
     frame = next(p for p in played["params"] if p["name"] == scrub.FRAME)
-    assert frame["on"] == [{"events": {"type": "timer", "throttle": scrub.frame_ms(100)},
-                            "update": "play ? (frame + 1) % 100 : frame"}]
+    assert frame["on"] == [
+        {"events": {"type": "timer", "throttle": scrub.frame_ms(100)}, "update": "play ? (frame + 1) % 100 : frame"}
+    ]
     assert "on" not in next(p for p in spec["params"] if p["name"] == scrub.FRAME)  # the input is not changed
     assert scrub.FRAME_MS[0] <= scrub.frame_ms(100) <= scrub.FRAME_MS[1]
     with pytest.raises(ValueError, match="no 'frame' parameter"):
@@ -249,9 +250,7 @@ def test_a_network_without_hidden_layers():
     neurons.neurons_chart(f).to_dict()
 
 
-@pytest.mark.parametrize(
-    "layers", [(2, 256, 256, 1), (2,) + (8,) * 30 + (1,)], ids=["256 wide", "32 deep"]
-)
+@pytest.mark.parametrize("layers", [(2, 256, 256, 1), (2,) + (8,) * 30 + (1,)], ids=["256 wide", "32 deep"])
 @pytest.mark.slow
 def test_wide_and_deep_networks_stay_within_the_caps(layers):
     run = mlp.train(mlp.Config(data="circle", layers=layers, init="normal", iterations=20, snapshots=21))
@@ -339,8 +338,9 @@ def test_other_optimizers_show_the_step_actually_taken(optimizer):
 def test_update_frames_keep_the_matrix_frame_labels(default_run):
     update = neurons.update_frames(default_run, 0, clone_groups(default_run.weights[0]))
     expected = frames.matrix_frame(default_run.weights[0][1], 1)
-    pd.testing.assert_frame_equal(update.frames[1][["row", "col", "from_label", "to_label"]],
-                                  expected[["row", "col", "from_label", "to_label"]])
+    pd.testing.assert_frame_equal(
+        update.frames[1][["row", "col", "from_label", "to_label"]], expected[["row", "col", "from_label", "to_label"]]
+    )
 
 
 # Heatmaps that follow the frame (for the Weights tab).

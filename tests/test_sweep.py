@@ -360,7 +360,12 @@ GRID = {
     "xor 2-4-1 tanh": mlp.Config(data="xor", layers=(2, 4, 1), activation="tanh", iterations=300, snapshots=2),
     "the question's network": mlp.Config(iterations=300, snapshots=2),
     "circle 2-5-3-1 relu cross_entropy": mlp.Config(
-        data="circle", points=50, layers=(2, 5, 3, 1), activation="relu", loss="cross_entropy", iterations=300,
+        data="circle",
+        points=50,
+        layers=(2, 5, 3, 1),
+        activation="relu",
+        loss="cross_entropy",
+        iterations=300,
         snapshots=2,
     ),
     "relu 2-6-6-2": mlp.Config(

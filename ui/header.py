@@ -52,7 +52,9 @@ def metrics(run: Run) -> None:
         st.metric("Final cost", _shown(run.final_loss, ".4g"), help=f"{c.loss} {after}", width="content")
         if right is not None:
             st.metric(
-                ACCURACY, f"{right:.1%}", width="content",
+                ACCURACY,
+                f"{right:.1%}",
+                width="content",
                 help=f"Accuracy: the share of observations whose every output is on its target's side of 0.5, {after}",
             )
         first = f"Output neuron 0 of observation 0, {after}; the table has them all"
@@ -79,7 +81,10 @@ def buttons(config: Config) -> None:
     """Keep, set up the lesson, and the downloads in one popover: one row of buttons, two on a phone."""
     row = st.container(horizontal=True, vertical_alignment="center")
     row.button(
-        "Keep this run", icon=":material/bookmark_add:", on_click=_keep, args=(config,),
+        "Keep this run",
+        icon=":material/bookmark_add:",
+        on_click=_keep,
+        args=(config,),
         help=f"Keep it for the Compare tab (at most {MAX_KEPT})",
     )
     row.button(

@@ -29,8 +29,10 @@ def neurons(run: Run) -> None:
     )
     snapshots = views.kept_snapshots(run)
     show(scrub.playable(_chart(run.config)), width="content")
-    st.caption(scrub.holding_sentence(len(snapshots), len(run.snapshot_iterations)) +
-               " Move the snapshot slider under the chart, or tick play.")
+    st.caption(
+        scrub.holding_sentence(len(snapshots), len(run.snapshot_iterations))
+        + " Move the snapshot slider under the chart, or tick play."
+    )
     reason = views.no_thumbnails(run)
     if reason:
         st.info(reason)
