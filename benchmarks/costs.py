@@ -20,6 +20,9 @@ from mlp.symmetry import symmetry_history
 
 CASES = [  # (network and data, numbers of runs: 1 is a run, more a sweep)
     ({}, (1, 16, 128, 512)),
+    (dict(optimizer="adam"), (1, 16, 512)),
+    (dict(loss="cross_entropy"), (1, 16, 512)),
+    (dict(data="xor", layers=(2, 4, 1), activation="tanh", loss="cross_entropy", optimizer="adam"), (1, 16, 512)),
     (dict(data="xor", layers=(2, 8, 1)), (1, 16, 512)),
     (dict(data="circle", layers=(2, 1, 1, 1)), (1, 16, 512)),
     (dict(data="circle", layers=(2, 8, 8, 1)), (1, 16, 128)),

@@ -42,6 +42,13 @@ PRODUCT_CALL = 250
 MULTIPLY_ADD = 1.0
 ENTRY = 25
 PARAMETER = 8
+# Per iteration, beyond the sigmoid, sse and gd that the constants above were measured on: the cost's
+# extra numpy calls, each optimizer's extra calls (once per group of runs it steps) and its passes over
+# the weights (gd makes one). Measured by benchmarks/costs.py: cross_entropy costs about 20-35 us an
+# iteration more than sse, adam 10-20 us more than gd, on the question's network.
+LOSS_CALLS = {"sse": 0, "mse": 3, "cross_entropy": 36}
+OPTIMIZER_CALLS = {"gd": 0, "momentum": 4, "adam": 18}
+OPTIMIZER_PASSES = {"gd": 1, "momentum": 2, "adam": 6}
 # Symmetry metrics: ns per unit of mlp.symmetry.metrics_work (one set of weights). Measured 0.03 to 0.7 ns
 # here (benchmarks/costs.py), dearest on random and near-equal neurons, cheapest on clones.
 METRICS_UNIT = 1.0
@@ -54,13 +61,23 @@ ACTIVATION_BUDGET = 4_000_000
 WEIGHT_BUDGET = 4_000_000
 
 
-def step_work(layers: tuple[int, ...], n_obs: int, runs: int = 1) -> float:
-    """ns of one training iteration of ``runs`` runs of a network of ``layers`` on ``n_obs`` observations."""
+def step_work(
+    layers: tuple[int, ...], n_obs: int, runs: int = 1, loss: str = "sse", optimizers: tuple[str, ...] = ("gd",)
+) -> float:
+    """ns of one training iteration of ``runs`` runs of a network of ``layers`` on ``n_obs`` observations,
+    with cost ``loss``, stepped by ``optimizers`` (a sweep may hold several: each steps its own group)."""
     L = len(layers) - 1
     multiply_adds = sum(3 * n_obs * (1 + n_in) * n_out for n_in, n_out in zip(layers, layers[1:]))
     n_params = sum((1 + n_in) * n_out for n_in, n_out in zip(layers, layers[1:]))
+    calls = L * CALLS_PER_LAYER + LOSS_CALLS[loss] + sum(OPTIMIZER_CALLS[name] for name in optimizers)
+    passes = max(OPTIMIZER_PASSES[name] for name in optimizers)
     per_run = 3 * L * PRODUCT_CALL + multiply_adds * MULTIPLY_ADD + n_obs * sum(layers[1:]) * ENTRY
-    return L * CALLS_PER_LAYER * CALL + LOOP + runs * (per_run + n_params * PARAMETER)
+    return calls * CALL + LOOP + runs * (per_run + n_params * PARAMETER * passes)
+
+
+def _step(config: Config, runs: int, optimizers: tuple[str, ...] | None) -> float:
+    """:func:`step_work` of ``config``'s network, data and cost (its own optimizer unless ``optimizers``)."""
+    return step_work(config.layers, config.dataset.X.shape[0], runs, config.loss, optimizers or (config.optimizer,))
 
 
 def metrics_work(layers: tuple[int, ...]) -> float:
@@ -73,20 +90,20 @@ def _recorded(config: Config, runs: int, iterations: int) -> int:
     return min(config.snapshots, iterations + 1) if runs == 1 else runs
 
 
-def work(config: Config, runs: int = 1) -> float:
+def work(config: Config, runs: int = 1, optimizers: tuple[str, ...] | None = None) -> float:
     """ns of training ``runs`` runs of ``config``'s network and recording them.
 
     One run keeps ``config.snapshots`` snapshots, each with its symmetry metrics; a sweep keeps the
     final weights of each run and their metrics.
     """
-    step = step_work(config.layers, config.dataset.X.shape[0], runs)
+    step = _step(config, runs, optimizers)
     recorded = _recorded(config, runs, config.iterations)
     return (config.iterations + 1) * step + recorded * metrics_work(config.layers)
 
 
-def most_iterations(config: Config, runs: int = 1) -> int:
+def most_iterations(config: Config, runs: int = 1, optimizers: tuple[str, ...] | None = None) -> int:
     """The most iterations ``config`` (trained ``runs`` times) may have within ``WORK_BUDGET``; -1 if none."""
-    step = step_work(config.layers, config.dataset.X.shape[0], runs)
+    step = _step(config, runs, optimizers)
     metrics = metrics_work(config.layers)
     recorded = _recorded(config, runs, 10**9)  # all snapshots kept: a long run
     most = int((WORK_BUDGET - recorded * metrics) // step) - 1
@@ -128,7 +145,7 @@ def check_run(c: Config) -> None:
         )
 
 
-def check_sweep(base: Config, runs: int) -> None:
+def check_sweep(base: Config, runs: int, optimizers: tuple[str, ...] | None = None) -> None:
     """Refuse a sweep whose work or memory would pin a shared server, in one sentence."""
     n_obs, neurons = base.dataset.X.shape[0], sum(base.layers)
     if runs * n_obs * neurons > ACTIVATION_BUDGET:
@@ -143,9 +160,9 @@ def check_sweep(base: Config, runs: int) -> None:
             f"{runs:,} runs x {base.n_params:,} weights is {runs * base.n_params:,} weights, over the limit of "
             f"{WEIGHT_BUDGET:,}; use fewer runs or a smaller network.",
         )
-    cost = work(base, runs)
+    cost = work(base, runs, optimizers)
     if cost > WORK_BUDGET:
-        most = most_iterations(base, runs)
+        most = most_iterations(base, runs, optimizers)
         advice = "use fewer runs or a smaller network"
         if most >= 1:
             advice = f"use at most {most:,} iterations or fewer runs"

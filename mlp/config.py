@@ -373,7 +373,7 @@ class SweepSpec:
                 "sweep", f"{runs:,} runs ({sizes} values) is more than {MAX_SWEEP_RUNS}; use fewer values in the lists."
             )
         object.__setattr__(self, "base", b.replace(**self._settings(tuple(getattr(self, a.name)[0] for a in AXES))))
-        budget.check_sweep(self.base, runs)
+        budget.check_sweep(self.base, runs, tuple(self.optimizers))
 
     @property
     def n_runs(self) -> int:
