@@ -53,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.3, help="about how long each case trains")
     args = parser.parse_args()
-    print(f"{'case':>44} {'runs':>5} {'iterations':>10} {'predicted':>10} {'measured':>9} {'ratio':>6}")
+    print(f"{'case':>62} {'runs':>5} {'iterations':>10} {'predicted':>10} {'measured':>9} {'ratio':>6}")
     ratios = []
     for settings, sizes in CASES:
         for runs in sizes:
@@ -62,8 +62,9 @@ def main() -> None:
             iterations = max(1, min(budget.most_iterations(base, runs), int(args.seconds * 1e9 / step)))
             predicted, measured = measure(base.replace(iterations=iterations), runs)
             ratios.append(measured / predicted)
-            name = f"{'-'.join(map(str, base.layers))[:24]} on {base.dataset.X.shape[0]:,} obs ({base.activation})"
-            print(f"{name:>44} {runs:>5} {iterations:>10,} {predicted:>9.3f}s {measured:>8.3f}s {ratios[-1]:>6.2f}")
+            how = f"{base.activation}, {base.loss}, {base.optimizer}"
+            name = f"{'-'.join(map(str, base.layers))[:24]} on {base.dataset.X.shape[0]:,} obs ({how})"
+            print(f"{name:>62} {runs:>5} {iterations:>10,} {predicted:>9.3f}s {measured:>8.3f}s {ratios[-1]:>6.2f}")
     spread = f"min {min(ratios):.2f}, median {np.median(ratios):.2f}, max {max(ratios):.2f}"
     print(f"training: measured / predicted {spread}")
     rng = np.random.default_rng(0)
