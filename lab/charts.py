@@ -197,9 +197,18 @@ def heatmap(
     )
     tooltip = [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"), *_values("value")]
     show = len(df) <= MAX_VALUE_CELLS if show_values is None else show_values
-    subtitle = _thinned(size, shape)
-    titled = alt.Title(title, subtitle=subtitle) if subtitle else title
-    return _grid(cells, x, y, color, size, show, tooltip, max_width, titled)
+    return _grid(cells, x, y, color, size, show, tooltip, max_width, _with_subtitle(title, _thinned(size, shape)))
+
+
+def _with_subtitle(title: str | alt.Title, line: str | None) -> str | alt.Title:
+    """``title`` with ``line`` added under it (after a subtitle it has already); unchanged if ``line`` is None."""
+    if not line:
+        return title
+    if not isinstance(title, alt.Title):
+        return alt.Title(title, subtitle=line)
+    spec = title.to_dict()
+    above = spec.get("subtitle", [])
+    return alt.Title(**spec | {"subtitle": [*([above] if isinstance(above, str) else above), line]})
 
 
 def heatmaps_side_by_side(

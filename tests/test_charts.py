@@ -379,6 +379,15 @@ def test_compared_heatmaps_share_one_scale_and_one_legend(default_run, normal_ru
     assert all(color_scale(part)["domain"] == [-2.0, 2.0] for part in spec["hconcat"])
 
 
+def test_compared_heatmaps_of_thinned_matrices_say_so_under_each_runs_name():
+    W = np.arange(257.0 * 256).reshape(257, 256)  # W^0 of 2-256-256-1 would be 3 x 256: a wide W^1
+    shown = frames.matrix_frame(W[::4, ::4], 1)
+    spec = charts.heatmaps_side_by_side({"a": shown, "b": shown}, "W¹", 1.0, shapes={"a": W.shape, "b": W.shape})
+    titles = [part["title"] for part in spec.to_dict()["hconcat"]]
+    assert [t["text"] for t in titles] == ["a", "b"]
+    assert all(t["subtitle"] == ["W¹", "65 of 257 rows and 64 of 256 columns, evenly spaced"] for t in titles)
+
+
 def test_outputs_of_many_observations_are_a_scatter_against_the_targets():
     run = mlp.train(mlp.Config(data="circle", layers=(2, 4, 1), init="normal", iterations=50))
     spec = charts.outputs_chart(frames.outputs_frame({"a": run})).to_dict()
