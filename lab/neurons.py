@@ -663,7 +663,8 @@ class Update:
     optimizer: str
     learning_rate: float
     rule: str
-    frames: list[pd.DataFrame]
+    frames: list[pd.DataFrame | None]  # None for a W^l not asked for
+    clones: list[str]  # every clone group's name, every layer: the colour scale the Neurons view uses
 
 
 def _next_weights(run: Run, snapshot: int) -> list[np.ndarray] | None:
@@ -710,8 +711,11 @@ def _group_labels(names: list[list[str]], l: int, n: int) -> list[str]:
     return names[l - 1] if 0 < l <= len(names) else [""] * n
 
 
-def update_frames(run: Run, snapshot: int, groups: Sequence[np.ndarray]) -> Update:
-    """The step taken from the weights of ``snapshot``; ``groups`` per hidden layer (``mlp.clone_groups``)."""
+def update_frames(
+    run: Run, snapshot: int, groups: Sequence[np.ndarray], layers: Sequence[int] | None = None
+) -> Update:
+    """The step taken from the weights of ``snapshot``; ``groups`` per hidden layer (``mlp.clone_groups``);
+    frames of the W^l in ``layers`` only (all of them if None)."""
     c = run.config
     W, G = run.weights[snapshot], run.gradients[snapshot]
     iteration = int(run.snapshot_iterations[snapshot])
@@ -723,8 +727,11 @@ def update_frames(run: Run, snapshot: int, groups: Sequence[np.ndarray]) -> Upda
         following = _next_weights(run, snapshot)
         new = following if following is not None else [np.full_like(M, np.nan) for M in W]
         steps = [N - M for M, N in zip(W, new)]
-    out = []
+    out: list[pd.DataFrame | None] = []
     for l, (M, D, step, N) in enumerate(zip(W, G, steps, new)):
+        if layers is not None and l not in layers:
+            out.append(None)
+            continue
         df = frames.matrix_frame(M, l).rename(columns={"value": "weight"})
         from_clones = np.array(["", *_group_labels(names, l, M.shape[0] - 1)], dtype=object)
         to_clones = np.array(_group_labels(names, l + 1, M.shape[1]), dtype=object)
@@ -738,7 +745,8 @@ def update_frames(run: Run, snapshot: int, groups: Sequence[np.ndarray]) -> Upda
             )
         )
     known = c.optimizer == "gd" or _next_weights(run, snapshot) is not None
-    return Update(iteration, c.optimizer, c.lr, _update_rule(run, iteration, known), out)
+    clones = [name for l, M in enumerate(W) for name in _group_labels(names, l + 1, M.shape[1])]
+    return Update(iteration, c.optimizer, c.lr, _update_rule(run, iteration, known), out, clones)
 
 
 def update_chart(update: Update, layer: int) -> alt.HConcatChart:
@@ -752,7 +760,7 @@ def update_chart(update: Update, layer: int) -> alt.HConcatChart:
         (column, frames.unicode(title))
         for column, title in (("weight", f"W^{layer}"), ("step", f"{step}^{layer}"), ("new", f"new W^{layer}"))
     ]
-    clones = _clone_scale([n for frame in update.frames for n in frame["to_clones"]])  # the Neurons view's colours
+    clones = _clone_scale(update.clones)  # the Neurons view's colours
     has_clones = bool((df["to_clones"] != "").any())
     columns = df.loc[df["to_clones"] != "", ["col", "to_label", "to_clones"]].drop_duplicates("col")
     maps = []

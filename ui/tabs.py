@@ -282,28 +282,29 @@ UPDATE_CELLS = 400  # W^l drawn three times in the update (weights, step, new): 
 
 
 @shared
-def _update_of(config: Config, snapshot: int) -> neurons.Update:
+def _update_of(config: Config, snapshot: int, layers: tuple[int, ...]) -> neurons.Update:
     run = trained(config)
-    return neurons.update_frames(run, snapshot, clone_groups(run.weights[snapshot]))
+    return neurons.update_frames(run, snapshot, clone_groups(run.weights[snapshot]), layers)
 
 
 @chart_spec
-def _update_chart(config: Config, snapshot: int, layer: int) -> alt.HConcatChart:
-    return neurons.update_chart(_update_of(config, snapshot), layer)
+def _update_chart(config: Config, snapshot: int, layers: tuple[int, ...], layer: int) -> alt.HConcatChart:
+    return neurons.update_chart(_update_of(config, snapshot, layers), layer)
 
 
 def _update(run: Run, snapshot: int, shown: range) -> None:
     """The step from these weights to the next: W^l, the step and the new W^l of each ``l`` in ``shown``,
     each clone group's columns marked."""
     st.subheader("The update")
-    update = _update_of(run.config, snapshot)
+    drawn = tuple(l for l in shown if run.weights[snapshot][l].size <= UPDATE_CELLS)
+    update = _update_of(run.config, snapshot, drawn)
     st.markdown(update.rule)
     for l in shown:
-        W = run.weights[snapshot][l]
-        if W.size > UPDATE_CELLS:
-            st.caption(f"$W^{l}$ has {W.size:,} weights: too many to draw three times here; the Weights tab shows it.")
+        if l in drawn:
+            show(_update_chart(run.config, snapshot, drawn, l), width="content")
         else:
-            show(_update_chart(run.config, snapshot, l), width="content")
+            size = run.weights[snapshot][l].size
+            st.caption(f"$W^{l}$ has {size:,} weights: too many to draw three times here; the Weights tab shows it.")
 
 
 def maths(run: Run) -> None:
