@@ -517,3 +517,23 @@ def test_kept_runs_are_renamed_by_an_edit_only():
     at.text_input(key="kept_name_1").set_value("every weight 1").run()
     assert [k.name for k in at.session_state["kept"]] == ["every weight 1", "", ""]
     assert "every weight 1" in at.multiselect(key="compare_selection").options
+
+
+def test_compare_of_a_deep_network_draws_five_matrices_at_a_time():
+    at = fresh()
+    at.text_input(key="layers").set_value(",".join(["2", *["3"] * 11, "2"])).run()  # W^0 .. W^11
+    button(at, "Keep this run").click().run()
+    at.number_input(key="lr").set_value(1.0).run()
+    open_tab(at, "Compare")
+    assert at.radio(key="compare_matrices").options == ["W⁰ to W⁴", "W⁵ to W⁹", "W¹⁰ to W¹¹"]
+    assert compared_matrices(at) == ["W⁰", "W¹", "W²", "W³", "W⁴"]
+    at.radio(key="compare_matrices").set_value("W¹⁰ to W¹¹").run()
+    assert not at.exception and compared_matrices(at) == ["W¹⁰", "W¹¹"]
+
+
+def compared_matrices(at: AppTest) -> list[str]:
+    """The W^l whose rows of side-by-side heatmaps the Compare tab draws (each run's subtitle names it)."""
+    specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    titles = [s["hconcat"][0]["title"] for s in specs if "hconcat" in s]
+    rows = [t["subtitle"] for t in titles if isinstance(t, dict) and "subtitle" in t]
+    return [(row if isinstance(row, str) else row[0]).split(" at ")[0] for row in rows]

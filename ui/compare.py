@@ -14,12 +14,13 @@ from ui.kept import CURRENT, MAX_KEPT, config_of, keep, kept, names, remove, ren
 from ui.kept import colours as run_colours
 from ui.runs import trained, trained_on_page
 from ui.sidebar import MAX_UPLOAD_BYTES
-from ui.tabs import heatmap_side
+from ui.tabs import heatmap_side, matrices_shown
 from ui.text import plain
 from ui.uploads import config_from_upload
 
 MAX_COMPARED = 4
 COMPARE_WIDTH = 900  # px: the heatmaps of all compared runs, side by side
+MAX_MATRICES = 5  # W^l rows drawn at once (up to four runs each); deeper networks show them five at a time
 Named = tuple[tuple[str, Config], ...]  # (name, configuration) of each compared run, in order
 Colours = tuple[str, ...]  # the colour of each compared run, in the same order
 
@@ -156,6 +157,7 @@ def _weights_side_by_side(named: Named, colours: Colours) -> None:
     iteration = st.slider("Iteration (all runs)", 0, max(last, 1), last, key=state.COMPARE_ITERATION)
     snapshots = tuple(r.snapshot_index(iteration) for r in runs.values())
     domain = max(_largest(r, s) for r, s in zip(runs.values(), snapshots))
-    side = heatmap_side(sum(len(r.weights[0]) for r in runs.values()))
-    for layer in range(max(len(r.weights[0]) for r in runs.values())):
+    shown = matrices_shown(max(len(r.weights[0]) for r in runs.values()), MAX_MATRICES, state.COMPARE_MATRICES)
+    side = heatmap_side(len(shown) * len(runs))
+    for layer in shown:
         show(_matrices_chart(named, colours, snapshots, layer, domain, side), width="content")

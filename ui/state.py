@@ -19,6 +19,7 @@ KEPT_NEXT_ID = "kept_next_id"  # the id the next kept run gets
 COMPARE_SELECTION = "compare_selection"  # the run ids compared ("current" or a kept run's id)
 COMPARE_ALL_SETTINGS = "compare_all_settings"  # show every setting, not only those that differ
 COMPARE_ITERATION = "compare_iteration"  # the iteration the Compare tab shows the weights at
+COMPARE_MATRICES = "compare_matrices"  # the group of W^l the Compare tab draws, in a network of many layers
 RUN_UPLOAD = "run_upload"  # the Compare tab's JSON upload widget
 RUN_UPLOAD_SEEN = "run_upload_seen"  # the file id of the last upload handled, so it is kept once
 LOSS_LOG = "loss_log"  # the Results tab's log-scale toggle

@@ -145,7 +145,7 @@ def _activations_chart(config: Config, snapshot: int) -> alt.HConcatChart | alt.
     return charts.activations_chart(df, domain, widths=widths, observations=len(run.inputs))
 
 
-def _matrices_shown(count: int, at_once: int, key: str) -> range:
+def matrices_shown(count: int, at_once: int, key: str) -> range:
     """The W^l to draw: all ``count`` of them, or the group of ``at_once`` the learner picks (widget ``key``)."""
     groups = [range(i, min(i + at_once, count)) for i in range(0, count, at_once)]
     if len(groups) == 1:
@@ -164,7 +164,7 @@ def weights(run: Run) -> None:
         "column j goes to neuron j of layer l+1. Orange is positive, blue negative."
     )
     c = run.config
-    shown = _matrices_shown(len(run.weights[s]), MAX_MATRICES, state.WEIGHTS_MATRICES)
+    shown = matrices_shown(len(run.weights[s]), MAX_MATRICES, state.WEIGHTS_MATRICES)
     side = heatmap_side(2 * len(shown))
     for l in shown:
         left, right = st.columns(2)
@@ -317,7 +317,7 @@ def maths(run: Run) -> None:
         "$\\frac{\\partial C}{\\partial W^l} = [\\,1 \\mid a^l\\,]^\\top \\delta^{l+1}$, "
         "$\\frac{\\partial C}{\\partial a^l} = \\delta^{l+1} (W^l_{1:})^\\top$."
     )
-    shown = _matrices_shown(len(run.weights[s]), MAX_TRACED_MATRICES, state.MATHS_MATRICES)
+    shown = matrices_shown(len(run.weights[s]), MAX_TRACED_MATRICES, state.MATHS_MATRICES)
     tables = [t for t in _trace_tables(run.config, s) if t.matrix in shown]
     for phase in ("forward", "backward"):
         st.subheader("Forward pass" if phase == "forward" else "Backward pass")
