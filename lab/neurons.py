@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -237,17 +238,7 @@ def _nodes(run: Run, lay: Layout, snapshots: Sequence[int], names: list[list[lis
     bias = [[run.weights[s][l - 1][0, j] if l > 0 else np.nan for l, j in xy] for s in snapshots]
     clones = [[per_layer[l - 1][j] if 0 < l < L else "" for l, j in xy] for per_layer in names]
     position = np.array(list(xy.values()))
-    return pd.DataFrame(
-        {
-            "layer": [l for l, _ in xy],
-            "neuron": [j for _, j in xy],
-            "name": [neuron_name(l, j) for l, j in xy],
-            "x": position[:, 0],
-            "y": position[:, 1],
-            **scrub.per_frame(bias, "b"),
-            **scrub.per_frame(clones, "c"),
-        }
-    )
+    return pd.DataFrame({**_placed(list(xy), position), **scrub.per_frame(bias, "b"), **scrub.per_frame(clones, "c")})
 
 
 def _edges(run: Run, lay: Layout, snapshots: Sequence[int]) -> pd.DataFrame:
@@ -387,6 +378,17 @@ def _thumbnails(run: Run, lay: Layout, snapshots: Sequence[int]) -> tuple[pd.Dat
     return cells, pd.concat(points, ignore_index=True)
 
 
+def _placed(neurons: list[tuple[int, int]], xy: np.ndarray) -> dict[str, Any]:
+    """The columns layer, neuron, name, x, y of ``neurons`` ``(l, j)`` drawn at ``xy`` ``(len(neurons), 2)``."""
+    return {
+        "layer": [l for l, _ in neurons],
+        "neuron": [j for _, j in neurons],
+        "name": [neuron_name(l, j) for l, j in neurons],
+        "x": xy[:, 0],
+        "y": xy[:, 1],
+    }
+
+
 def _boxes(lay: Layout, names: list[list[list[str]]]) -> pd.DataFrame:
     """layer, neuron, name, x, y, x2, y2 of each thumbnail's outline, c0 .. (its clone group per frame)."""
     corners, L = _thumb_xy(lay), len(lay.layers) - 1
@@ -394,11 +396,7 @@ def _boxes(lay: Layout, names: list[list[list[str]]]) -> pd.DataFrame:
     xy = np.array(list(corners.values())).reshape(-1, 2)
     return pd.DataFrame(
         {
-            "layer": [l for l, _ in corners],
-            "neuron": [j for _, j in corners],
-            "name": [neuron_name(l, j) for l, j in corners],
-            "x": xy[:, 0],
-            "y": xy[:, 1],
+            **_placed(list(corners), xy),
             "x2": xy[:, 0] + THUMB,
             "y2": xy[:, 1] + THUMB,
             **scrub.per_frame(clones, "c"),
@@ -711,9 +709,7 @@ def _group_labels(names: list[list[str]], l: int, n: int) -> list[str]:
     return names[l - 1] if 0 < l <= len(names) else [""] * n
 
 
-def update_frames(
-    run: Run, snapshot: int, groups: Sequence[np.ndarray], layers: Sequence[int] | None = None
-) -> Update:
+def update_frames(run: Run, snapshot: int, groups: Sequence[np.ndarray], layers: Sequence[int] | None = None) -> Update:
     """The step taken from the weights of ``snapshot``; ``groups`` per hidden layer (``mlp.clone_groups``);
     frames of the W^l in ``layers`` only (all of them if None)."""
     c = run.config
