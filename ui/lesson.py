@@ -39,7 +39,7 @@ def lesson(run: Run) -> None:
     index = st.selectbox("Step", range(len(STEPS)), format_func=titles.__getitem__, key=state.LESSON_STEP)
     step = STEPS[index]
     st.markdown(_text(step))
-    st.caption(f"Set it up (its settings go into {SETTINGS} and the {step.tab} tab opens):")
+    st.caption(f"Set it up: one click puts its configuration in {SETTINGS} and opens the {step.tab} tab.")
     set_up_buttons(step.runs, step.tab, f"lesson_{index}")
     back, forward = st.columns(2)
     back.button("Previous step", disabled=index == 0, on_click=_move, args=(index - 1,), width="stretch")
