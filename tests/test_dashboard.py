@@ -85,7 +85,8 @@ def test_every_tab_renders():
 
 def test_symmetry_tab_says_the_layers_are_clones():
     at = open_tab(fresh(), "Symmetry")
-    assert "Hidden layer 1: its 3 neurons are clones from iteration 0 on" in all_text(at)
+    assert "Hidden layer 1\\: its 3 neurons are clones from iteration 0 on" in all_text(at)
+    assert "equal incoming weights (columns of $W^{0}$) and outgoing weights (rows of $W^{1}$)" in all_text(at)
     assert "equal gradients" in all_text(at)
 
 

@@ -25,6 +25,7 @@ from ui import state
 from ui.cache import shared
 from ui.chart import chart_spec, show
 from ui.runs import findings_of, trained
+from ui.text import notation
 
 WEIGHT_CELLS = 24_000  # heatmap cells on the Weights tab (and on the Compare tab), shared by its matrices
 MAX_MATRICES = 10  # W^l drawn at once (with their gradients); deeper networks show them ten at a time
@@ -195,7 +196,7 @@ def symmetry(run: Run) -> None:
             else "This network has no hidden layer: no hidden neurons to compare."
         )
     for sentence in diagnose(findings_of(run)):
-        st.markdown(f"- {sentence}")
+        st.markdown(f"- {notation(sentence)}")
     if any(width > 1 for width in hidden):
         show(_symmetry_chart(run.config), width="content")
     _chaos(run)

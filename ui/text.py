@@ -18,3 +18,23 @@ _MARKUP = re.compile(r"[\\`*_{}\[\]#<>|~$:@&]|(?<=[wW]{3})\.")
 def plain(text: str) -> str:
     """``text`` with every Markdown, LaTeX, HTML and auto-link character escaped by a backslash."""
     return _MARKUP.sub(lambda match: "\\" + match.group(0), text)
+
+
+# The learner's caret notation in engine sentences: a^2, a^L_0, W^1, n^3, b^2, delta^3, dC/dW^0, dC/da^2.
+_NOTATION = re.compile(r"\b(dC/d)?(delta|[aWnb])\^(\w)(?:_(\w+))?")
+
+
+def _latex(match: re.Match) -> str:
+    derivative, symbol, upper, lower = match.groups()
+    name = "\\delta" if symbol == "delta" else symbol
+    body = f"{name}^{{{upper}}}" + (f"_{{{lower}}}" if lower else "")
+    return "$" + ("\\partial C/\\partial " if derivative else "") + body + "$"
+
+
+def notation(text: str) -> str:
+    """An engine sentence (no user text) for Markdown: its caret notation as rendered maths, the rest plain."""
+    parts, last = [], 0
+    for match in _NOTATION.finditer(text):
+        parts += [plain(text[last : match.start()]), _latex(match)]
+        last = match.end()
+    return "".join([*parts, plain(text[last:])])
