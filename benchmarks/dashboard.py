@@ -5,7 +5,7 @@
 The question's network at 10,000 iterations (``?iterations=10000``; set through the sidebar if the
 link does not set it). Each figure runs from the action (navigation, or a widget change committed
 with Enter) to the rerun finished in the browser and the last chart painted, in the page's clock
-(see benchmarks/harness.py). Three figures:
+(see tests/harness.py). Three figures:
 
 - cold page load: a new browser session opens the link (the first one after the server starts is
   printed on its own: it imports the libraries and trains);
@@ -19,7 +19,7 @@ import argparse
 import statistics
 import sys
 
-from benchmarks import harness
+from tests import harness
 
 ITERATIONS = 10_000
 TARGETS = {"new run": 1.5, "cached run": 0.75}

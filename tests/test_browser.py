@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import harness
+from tests import harness
 
 harness.require_chromium()
 
