@@ -443,7 +443,8 @@ def screenshot_tabs(page, folder: str | Path) -> list[Path]:
     """Click every tab in turn and write a full-page PNG of each; return the files in tab order."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    names = [t.inner_text().strip() for t in page.get_by_role("tab").all()]
+    tabs = page.get_by_role("tablist").first.get_by_role("tab")  # the page's tabs, not those inside a tab
+    names = [t.inner_text().strip() for t in tabs.all()]
     missing = [n for n in TABS if n not in names]
     if missing:
         raise AssertionError(f"tabs {missing} are missing; the page has {names}")

@@ -89,7 +89,7 @@ def test_page_loads_with_charts_and_no_exception(page):
     assert page.title() == "Backprop Lab"
     assert page.get_by_role("heading", name="Backprop Lab").first.is_visible()
     assert page.get_by_role("tab", name="Results", exact=True).get_attribute("aria-selected") == "true"
-    assert harness.wait_for_charts(page) >= 3
+    assert harness.wait_for_charts(page) == 2  # outputs and cost; the output over the input plane waits for its view
     assert_no_exception(page)
 
 
@@ -99,11 +99,11 @@ def test_first_output_after_1000_iterations(page):
 
 def test_random_init_redraws_charts_and_breaks_symmetry(page):
     assert harness.metric(page, "Distinct hidden neurons") == "1/3 · 1/3"
-    seconds = harness.measure_change(page, lambda p: harness.choose(p, "Method", "normal"), charts=3)
+    seconds = harness.measure_change(page, lambda p: harness.choose(p, "Method", "normal"), charts=2)
     assert seconds > 0
     assert harness.metric(page, "Distinct hidden neurons") == "3/3 · 3/3"
     assert_no_exception(page)
-    harness.measure_change(page, lambda p: harness.choose(p, "Method", "constant"), charts=3)
+    harness.measure_change(page, lambda p: harness.choose(p, "Method", "constant"), charts=2)
     assert harness.metric(page, "Distinct hidden neurons") == "1/3 · 1/3"
 
 
@@ -117,10 +117,19 @@ def test_bad_layers_show_an_error_then_recover(page):
     assert_no_exception(page)
 
     harness.set_text(page, "Layer sizes, input first", "2,3,3,2")
-    after = harness.wait_for_rerun(page, after, charts=3)
-    assert after["drawn"] >= 3
+    after = harness.wait_for_rerun(page, after, charts=2)
+    assert after["drawn"] >= 2
     assert errors(page).count() == 0
     assert_no_exception(page)
+
+
+def test_output_over_the_input_plane_draws_when_its_view_opens(page):
+    open_tab(page, "Output over the input plane")
+    snapshot = harness.wait_for_idle(page, charts=2)
+    assert snapshot["drawn"] == 2 and page.locator("[data-testid='stVegaLiteChart'] canvas.marks").count() == 1
+    harness._full_page_screenshot(page, SCREENSHOTS / "1400" / "results-input-plane.png")
+    open_tab(page, "Cost over the iterations")
+    assert harness.wait_for_idle(page, charts=2)["drawn"] == 2
 
 
 def test_screenshot_of_every_tab(page, capsys):
@@ -146,12 +155,12 @@ def keep(page) -> None:
 )
 def test_compare_four_runs_draws_every_chart_apart(page, capsys):
     open_tab(page, "Results")
-    harness.measure_change(page, lambda p: harness.choose(p, "Method", "normal"), charts=3)
+    harness.measure_change(page, lambda p: harness.choose(p, "Method", "normal"), charts=2)
     seed_input = harness.keyed(page, "seed").locator("input")
     for seed in (1, 2, 3):
-        harness.measure_change(page, lambda p, s=seed: harness.commit(seed_input, s), charts=3)
+        harness.measure_change(page, lambda p, s=seed: harness.commit(seed_input, s), charts=2)
         keep(page)
-    harness.measure_change(page, lambda p: harness.choose(p, "Method", "constant"), charts=3)  # the fourth run
+    harness.measure_change(page, lambda p: harness.choose(p, "Method", "constant"), charts=2)  # the fourth run
     open_tab(page, "Compare")
     for _ in range(6):  # add runs one at a time: three kept runs and the current one
         if len(_chosen(page)) == 4:

@@ -102,11 +102,17 @@ def results(run: Run) -> None:
         st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)))
         if rows > len(table):
             st.caption(f"The first {len(table)} of {rows:,} rows; 'Outputs CSV' above holds them all.")
-    log_scale = st.toggle("Log scale", key=state.LOSS_LOG)
-    show(_loss_chart(c, log_scale))
-    if run.inputs.shape[1] == 2:
-        st.subheader("Output over the input plane")
-        show(_surface_chart(c))
+    # Only the open view runs: the surface (2,500 cells) cost a new visitor's first load about 1.5 s of
+    # the browser's time, more than the rest of the tab (python -m benchmarks.dashboard).
+    views = ["Cost over the iterations", *(["Output over the input plane"] if run.inputs.shape[1] == 2 else [])]
+    cost, *plane = st.tabs(views, key=state.RESULTS_VIEW, on_change="rerun")
+    if cost.open:
+        with cost:
+            log_scale = st.toggle("Log scale", key=state.LOSS_LOG)
+            show(_loss_chart(c, log_scale))
+    if plane and plane[0].open:
+        with plane[0]:
+            show(_surface_chart(c))
 
 
 # Weights
