@@ -194,11 +194,18 @@ def _heatmap(cells: pd.DataFrame, title: str, name: str, domain: tuple[float, fl
         alt.Chart()
         .transform_calculate(**current())
         .encode(
-            x=alt.X("to_label:N", sort=alt.EncodingSortField("col", op="min"), title=None,
-                    axis=alt.Axis(orient="top", labelAngle=0, **overlap)),
+            x=alt.X(
+                "to_label:N",
+                sort=alt.EncodingSortField("col", op="min"),
+                title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, **overlap),
+            ),
             y=alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None, axis=alt.Axis(**overlap)),
-            tooltip=[alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"),
-                     alt.Tooltip("value:Q", format=".6~g")],
+            tooltip=[
+                alt.Tooltip("from_label:N", title="from"),
+                alt.Tooltip("to_label:N", title="to"),
+                alt.Tooltip("value:Q", format=".6~g"),
+            ],
         )
     )
     if domain is None:

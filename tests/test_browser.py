@@ -187,14 +187,17 @@ def test_compare_four_runs_draws_every_chart_apart(page, capsys):
         (a["chart"], a["kind"], b["chart"], b["kind"])
         for i, a in enumerate(boxes)
         for b in boxes[i + 1 :]
-        if a["chart"] != b["chart"] and (a["kind"] == "chart") == (b["kind"] == "chart")
+        if a["chart"] != b["chart"]
+        and (a["kind"] == "chart") == (b["kind"] == "chart")
         and overlaps(a["box"], b["box"])
     ]
     shot = SCREENSHOTS / "1400" / "compare-four-runs.png"
     harness._full_page_screenshot(page, shot)
     with capsys.disabled():
-        print(f"\nCompare, four runs: {len(charts)} charts drawn; spilling out of their column: {spilled}; "
-              f"overlapping (chart, part): {crossed}; screenshot {shot}")
+        print(
+            f"\nCompare, four runs: {len(charts)} charts drawn; spilling out of their column: {spilled}; "
+            f"overlapping (chart, part): {crossed}; screenshot {shot}"
+        )
     assert not spilled, f"charts wider than their column: {spilled}"
     assert not crossed, f"legends or titles of different charts overlap: {crossed}"
 
@@ -222,8 +225,10 @@ def test_phone_width_reads_without_sideways_scrolling(server, chromium, capsys):
         )
         paths = harness.screenshot_tabs(phone, SCREENSHOTS / "390")
         with capsys.disabled():
-            print(f"\nphone ({PHONE['width']} px): page {widths}; the first chart starts {first:.0f} px down "
-                  f"({first / PHONE['height']:.1f} screens); screenshots in {paths[0].parent}")
+            print(
+                f"\nphone ({PHONE['width']} px): page {widths}; the first chart starts {first:.0f} px down "
+                f"({first / PHONE['height']:.1f} screens); screenshots in {paths[0].parent}"
+            )
         assert widths["page"] <= widths["view"] and widths["main"] <= widths["mainView"] + 1, widths
         assert first < 2 * PHONE["height"], f"the first chart is {first / PHONE['height']:.1f} screens down"
         assert_no_exception(phone)

@@ -151,8 +151,10 @@ def test_scrubbing_and_playing_send_nothing_to_the_server(tab, request, capsys):
     page.wait_for_timeout(500)
     with capsys.disabled():
         sent, paints = len(question.sent) - before, page.evaluate("window.__paints.count") - paints
-        print(f"\n{tab}: scrubbed {question.frames()} frames and played 1.5 s: {sent} websocket frames sent, "
-              f"{paints} canvas paints")
+        print(
+            f"\n{tab}: scrubbed {question.frames()} frames and played 1.5 s: {sent} websocket frames sent, "
+            f"{paints} canvas paints"
+        )
     assert len(question.sent) == before, [str(frame)[:80] for frame in question.sent[before:]]
     assert paints > question.frames() // 2  # the chart did redraw
     assert played != start  # play moved the frame
@@ -203,8 +205,10 @@ def test_a_frame_draws_within_50_ms(request, server, chromium, tab, name, capsys
     median, worst = statistics.median(times), max(times)
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
     with capsys.disabled():
-        print(f"\n{tab} {name}: {count} frames; a frame draws in {median:.1f} ms (median of {len(times)} moves, "
-              f"{worst:.1f} at most) and takes {cpu:.1f} ms of CPU; load average {load:.1f} per core")
+        print(
+            f"\n{tab} {name}: {count} frames; a frame draws in {median:.1f} ms (median of {len(times)} moves, "
+            f"{worst:.1f} at most) and takes {cpu:.1f} ms of CPU; load average {load:.1f} per core"
+        )
     assert cpu < FRAME_MS
     assert median < FRAME_MS or load > 1.5, f"median {median:.1f} ms with the machine not overloaded"
 

@@ -79,8 +79,13 @@ def test_compare_heatmaps_line_runs_up_at_one_iteration_on_one_scale(question, n
     iterations = scrub.shared_iterations(1000, 11)
     assert iterations == list(range(0, 1001, 100))
     pairs = [
-        (name, [(f"W^{l}", [frames.matrix_frame(r.weights[r.snapshot_index(t)][l], l) for t in iterations])
-                for l in range(3)])
+        (
+            name,
+            [
+                (f"W^{l}", [frames.matrix_frame(r.weights[r.snapshot_index(t)][l], l) for t in iterations])
+                for l in range(3)
+            ],
+        )
         for name, r in runs.items()
     ]
     chart = scrub.compare_heatmaps(pairs, iterations)
@@ -88,9 +93,7 @@ def test_compare_heatmaps_line_runs_up_at_one_iteration_on_one_scale(question, n
     assert spec["resolve"]["scale"]["color"] == "shared"
     assert [c["title"]["text"] for c in spec["hconcat"]] == ["ones", "normal"]
     largest = next(p for p in spec["params"] if p["name"] == "largest")["value"]
-    expected = [
-        max(np.abs(W).max() for r in runs.values() for W in r.weights[r.snapshot_index(t)]) for t in iterations
-    ]
+    expected = [max(np.abs(W).max() for r in runs.values() for W in r.weights[r.snapshot_index(t)]) for t in iterations]
     np.testing.assert_allclose(largest, expected, rtol=1e-12)
     w2 = chart.hconcat[1].vconcat[2].data  # the normal run's W^2, frame k at iteration 100 k
     np.testing.assert_allclose(values(w2, 3), normal.weights[normal.snapshot_index(300)][2].ravel(), rtol=1e-12)
