@@ -131,7 +131,7 @@ def _page(config: Config, tab: str):
     """An AppTest of the dashboard opening ``config``'s link on ``tab`` (Compare: four copies of the run)."""
     from streamlit.testing.v1 import AppTest
 
-    from benchmarks.harness import ROOT
+    from tests.harness import ROOT
     from ui.kept import Kept
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)

@@ -2,7 +2,7 @@
 
     python -m benchmarks.load [--users 10] [--seconds 60] [--think 2] [--no-browser]
 
-One server (benchmarks/harness.py's ``serve_process``). Each user is a thread holding one Streamlit
+One server (tests/harness.py's ``serve_process``). Each user is a thread holding one Streamlit
 session over the page's own websocket protocol (benchmarks/protocol.py): on a shared server every
 learner's browser runs on the learner's machine, so the users here cost the server what browsers
 would and leave this machine's two cores to it. For ``--seconds`` each user:
@@ -48,10 +48,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import harness, users_parser
+from benchmarks import users_parser
 from benchmarks.protocol import Page, Session
 from lab.frames import run_names
 from mlp import Config
+from tests import harness
 
 SETTINGS = ("init_scale", "lr", "iterations")
 DEFAULTS = Config()

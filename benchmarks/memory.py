@@ -2,7 +2,7 @@
 
     python -m benchmarks.memory [--users 10] [--links 10] [--after 60]
 
-One server (benchmarks/harness.py's ``serve_process``). ``--users`` visitors at once, each a thread
+One server (tests/harness.py's ``serve_process``). ``--users`` visitors at once, each a thread
 opening ``--links`` distinct allowed links one after the other, every link a new session over the page's
 websocket protocol (benchmarks/protocol.py), as a browser tab does when it follows a link; the previous
 session is closed. Every link is a run no other link asks for (its own seed); most are mid-size runs
@@ -23,9 +23,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from benchmarks import harness, users_parser
+from benchmarks import users_parser
 from benchmarks.load import status_kb
 from benchmarks.protocol import Session
+from tests import harness
 
 TABS = ("Results", "Weights", "Symmetry", "Backprop maths")
 TARGETS_MB = {"peak": 1000, "after": 500}

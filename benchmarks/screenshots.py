@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from benchmarks.harness import ROOT, browser, now, open_app, serve, wait_for_idle
+from tests.harness import ROOT, browser, now, open_app, serve, wait_for_idle
 
 FOLDER = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 1100}

@@ -21,11 +21,11 @@ import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks import harness
 from benchmarks.load import status_kb
 from benchmarks.protocol import Session
 from lab import charts, frames
 from mlp import Config, train
+from tests import harness
 
 RUN = Config(data="spiral", points=200, layers=(2, 16, 16, 1), init="he", iterations=500)
 

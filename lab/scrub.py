@@ -25,12 +25,14 @@ import pandas as pd
 from lab.charts import (
     CELL,
     DARK_DIVERGING,
+    DARK_SEQUENTIAL,
     DIVERGING,
     MAX_GRID,
     MAX_LABELLED,
     MAX_MATRIX_WIDTH,
     MAX_VALUE_CELLS,
     MISSING,
+    SEQUENTIAL,
 )
 from mlp.training import snapshot_schedule
 
@@ -145,72 +147,185 @@ SHORT = (
 )
 
 
-def _largest(frames: Sequence[pd.DataFrame]) -> list[float]:
-    """Per frame, the largest finite |value| (1 when there is none, so the colour scale keeps a width)."""
-    out = []
-    for df in frames:
-        v = np.abs(df["value"].to_numpy(dtype=float))
-        v = v[np.isfinite(v)]
-        out.append(float(v.max()) if len(v) and v.max() > 0 else 1.0)
-    return out
+KEYS = ["row", "col", "from_label", "to_label"]  # a matrix cell's columns (lab.frames.matrix_frame) besides its value
+# A heatmap's frames: the wide frame (KEYS and v0 .. v{K-1}, see over_time) or one matrix_frame per frame.
+Frames = pd.DataFrame | Sequence[pd.DataFrame]
 
 
-def _heatmap(frames: Sequence[pd.DataFrame], title: str, name: str) -> alt.LayerChart:
-    """Per-frame matrix frames (row, col, from_label, to_label, value) -> one heatmap that follows ``frame``.
+def over_time(cells: pd.DataFrame, values: np.ndarray | Sequence[np.ndarray]) -> pd.DataFrame:
+    """One frame's cells (KEYS columns) and ``values`` of shape ``(K, rows)`` -> KEYS and ``v0 .. v{K-1}``.
 
-    The colour scale spans each frame's own largest |value| (the array parameter ``name``), so a gradient
-    that shrinks a thousandfold stays visible; values are written in while the matrix has at most
-    MAX_VALUE_CELLS cells.
+    The quick way to a heatmap's frames: ``over_time(matrix_frame(Ws[0], l), [W.ravel() for W in Ws])`` (a
+    matrix_frame lists the cells in row-major order, as ``ravel`` does).
     """
-    cells = wide(frames, ["row", "col", "from_label", "to_label"], "value")
+    return pd.concat([cells[KEYS].reset_index(drop=True), pd.DataFrame(per_frame(values))], axis=1)
+
+
+def _wide(frames: Frames) -> pd.DataFrame:
+    return frames if isinstance(frames, pd.DataFrame) else wide(frames, KEYS, "value")
+
+
+def _frame_values(cells: pd.DataFrame) -> np.ndarray:
+    """The ``v0 .. v{K-1}`` columns of a wide frame as ``(K, rows)``."""
+    count = sum(1 for c in cells.columns if c.startswith("v") and c[1:].isdigit())
+    return np.stack([cells[values_column(k)].to_numpy(dtype=float) for k in range(count)])
+
+
+def _largest(cells: pd.DataFrame) -> list[float]:
+    """Per frame of a wide frame, the largest finite |value| (1 when there is none: the colour scale keeps a width)."""
+    v = np.abs(_frame_values(cells))
+    v = np.where(np.isfinite(v), v, 0.0).max(axis=1)
+    return [float(x) if x > 0 else 1.0 for x in v]
+
+
+def _heatmap(cells: pd.DataFrame, title: str, name: str, domain: tuple[float, float] | None = None) -> alt.LayerChart:
+    """A wide frame (KEYS, v0 .. v{K-1}) -> one heatmap that follows ``frame``.
+
+    Without ``domain`` the colour scale is diverging and spans each frame's own largest |value| (the array
+    parameter ``name``), so a gradient that shrinks a thousandfold stays visible; with it, sequential over
+    ``domain`` in every frame (activations). Values are written in while the matrix has at most
+    MAX_VALUE_CELLS cells. The layers share the data and properties of the layer chart (as lab.charts._grid
+    does: Altair compares layers' data by printing them, and copies a chart on every ``properties`` call).
+    """
     rows, cols = cells["row"].nunique(), cells["col"].nunique()
     width, height = min(CELL[0], MAX_MATRIX_WIDTH / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
-    d = f"{name}[{FRAME}]"
     overlap = {"labelOverlap": False} if max(rows, cols) <= MAX_LABELLED else {"labelOverlap": "parity"}
     base = (
-        alt.Chart(cells)
+        alt.Chart()
         .transform_calculate(**current())
         .encode(
-            x=alt.X("to_label:N", sort=alt.EncodingSortField("col", op="min"), title=None,
-                    axis=alt.Axis(orient="top", labelAngle=0, **overlap)),
+            x=alt.X(
+                "to_label:N",
+                sort=alt.EncodingSortField("col", op="min"),
+                title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, **overlap),
+            ),
             y=alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None, axis=alt.Axis(**overlap)),
-            tooltip=[alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"),
-                     alt.Tooltip("value:Q", format=".6~g")],
+            tooltip=[
+                alt.Tooltip("from_label:N", title="from"),
+                alt.Tooltip("to_label:N", title="to"),
+                alt.Tooltip("value:Q", format=".6~g"),
+            ],
         )
     )
-    color = alt.Color(
-        "value:Q",
-        scale=alt.Scale(scheme=DIVERGING, domain=alt.ExprRef(f"[-{d}, {d}]"), domainMid=0),
-        legend=alt.Legend(title=None, gradientLength=120, labelExpr=SHORT),  # written as the cells are
-    )
+    if domain is None:
+        d = f"{name}[{FRAME}]"
+        scale = alt.Scale(scheme=DIVERGING, domain=alt.ExprRef(f"[-{d}, {d}]"), domainMid=0)
+        dark = f"abs(datum.value) > {DARK_DIVERGING} * {d}"
+    else:
+        low, high = domain
+        scale = alt.Scale(scheme=SEQUENTIAL, domain=[low, high])
+        dark = f"datum.value < {low + DARK_SEQUENTIAL * (high - low)!r}"
+    legend = alt.Legend(title=None, gradientLength=120, labelExpr=SHORT)  # written as the cells are
+    color = alt.Color("value:Q", scale=scale, legend=legend)
     layers = [base.mark_rect().encode(color=alt.condition("isFinite(datum.value)", color, alt.value(MISSING)))]
     if rows * cols <= MAX_VALUE_CELLS:
-        dark = f"abs(datum.value) > {DARK_DIVERGING} * {d}"
         layers.append(
             base.mark_text(fontSize=10)
             .transform_calculate(label=SHORT)
             .encode(text="label:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
         )
-    return alt.layer(*layers).properties(width=alt.Step(width), height=alt.Step(height), title=title)
+    return alt.layer(*layers, data=cells, width=alt.Step(width), height=alt.Step(height), title=title)
+
+
+def activation_matrices(frames: Sequence[pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
+    """Per-frame activations frames (layer, observation, neuron, activation; lab.frames.activations_frame)
+    -> ``(a^l, wide frame)`` per hidden layer: observations down, neurons ``a^l_j`` across."""
+    out = []
+    for l in sorted(frames[0]["layer"].unique()):
+        rows = [df[df["layer"] == l] for df in frames]
+        cells = rows[0].rename(columns={"observation": "row", "neuron": "col"})
+        cells = cells.assign(from_label=cells["row"].astype(str), to_label=[f"a^{l}_{j}" for j in cells["col"]])
+        out.append((f"a^{l}", over_time(cells, [df["activation"].to_numpy(dtype=float) for df in rows])))
+    return out
+
+
+def _range(matrices: Sequence[tuple[str, pd.DataFrame]]) -> tuple[float, float]:
+    """The lowest and highest finite value in every frame of ``matrices`` (widened by 0.5 each way when equal)."""
+    v = np.concatenate([_frame_values(cells).ravel() for _, cells in matrices])
+    v = v[np.isfinite(v)]
+    low, high = (float(v.min()), float(v.max())) if len(v) else (0.0, 1.0)
+    return (low, high) if high > low else (low - 0.5, high + 0.5)
+
+
+INDEPENDENT = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))  # each heatmap its own colour scale
+
+
+def _with_params(chart: alt.TopLevelMixin, params: list[alt.Parameter]) -> alt.TopLevelMixin:
+    """``chart`` with top-level ``params`` (and no ARIA), set in place: Altair's ``add_params`` deep-copies every
+    subchart of a concatenation (seconds for the Weights tab's 100 frames)."""
+    chart.params = [p.param for p in params]  # the schema objects behind alt.param()
+    chart.usermeta = {"embedOptions": {"renderer": "canvas"}}
+    chart.config = alt.Config(aria=False)  # no ARIA description per mark: it formats every value of every frame
+    return chart
+
+
+def frame_cells(matrices: Sequence[tuple[str, Frames]]) -> int:
+    """Heatmap cells one frame of ``matrices`` redraws."""
+    return sum(len(frames) if isinstance(frames, pd.DataFrame) else len(frames[0]) for _, frames in matrices)
 
 
 def scrub_heatmaps(
-    matrices: Sequence[tuple[str, Sequence[pd.DataFrame]]], iterations: Sequence[int], columns: int = 2
+    matrices: Sequence[tuple[str, Frames]],
+    iterations: Sequence[int],
+    columns: int = 2,
+    activations: Sequence[tuple[str, Frames]] = (),
+    activation_domain: tuple[float, float] | None = None,
 ) -> alt.VConcatChart:
-    """(title, per-frame matrix frames) pairs -> their heatmaps in rows of ``columns``, one range input for all.
+    """(title, frames) pairs -> their heatmaps in rows of ``columns``, one range input for all.
 
     For the Weights tab: ``[("W^0", [matrix_frame(run.weights[s][0], 0) for s in kept]), ("dC/dW^0", ...), ...]``
-    with ``iterations`` the kept snapshots' iterations (``kept_frames`` picks them). Pass the spec through
-    :func:`playable` for the play checkbox to run. Matrices of more than MAX_CELLS cells in all are refused
+    (or each matrix's wide frame, quicker: :func:`over_time`) with ``iterations`` the kept snapshots' iterations
+    (``kept_frames`` picks them). ``activations`` (from
+    :func:`activation_matrices`) add a row of the hidden activations, coloured over ``activation_domain``
+    (``(0, 1)`` for sigmoid; by default the lowest and highest value of every frame). Pass the spec through
+    :func:`playable` for the play checkbox to run. More than MAX_CELLS cells in all are refused
     (ValueError): a frame would take too long to draw; the tab keeps its server-side slider for them.
     """
-    cells = sum(len(frames[0]) for _, frames in matrices)
+    cells = frame_cells([*matrices, *activations])
     if cells > MAX_CELLS:
         raise ValueError(f"{cells:,} cells are more than the {MAX_CELLS:,} a frame may redraw; keep the slider")
-    maps = [_heatmap(frames, title, f"largest_{i}") for i, (title, frames) in enumerate(matrices)]
-    largest = [alt.param(name=f"largest_{i}", value=_largest(frames)) for i, (_, frames) in enumerate(matrices)]
-    rows = [alt.hconcat(*maps[i : i + columns]) for i in range(0, len(maps), columns)]
+    matrices = [(title, _wide(frames)) for title, frames in matrices]
+    activations = [(title, _wide(frames)) for title, frames in activations]
+    maps = [_heatmap(cells, title, f"largest_{i}") for i, (title, cells) in enumerate(matrices)]
+    largest = [alt.param(name=f"largest_{i}", value=_largest(cells)) for i, (_, cells) in enumerate(matrices)]
+    rows = [alt.hconcat(*maps[i : i + columns], resolve=INDEPENDENT) for i in range(0, len(maps), columns)]
+    if activations:
+        domain = activation_domain or _range(activations)
+        layers = [_heatmap(cells, title, "", domain) for title, cells in activations]
+        title = alt.Title("Hidden activations a^l, one row per observation", subtitle="identical columns: clones")
+        rows.append(alt.hconcat(*layers, title=title))
     title = alt.Title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)
-    chart = alt.vconcat(*[row.resolve_scale(color="independent") for row in rows], title=title)
-    chart = chart.resolve_scale(color="independent")
-    return chart.add_params(*controls(iterations), *largest)
+    return _with_params(alt.vconcat(*rows, title=title, resolve=INDEPENDENT), [*controls(iterations), *largest])
+
+
+# Side by side: every compared run's W^l at one shared iteration (for the Compare tab).
+
+
+def shared_iterations(last: int, count: int = MAX_FRAMES) -> list[int]:
+    """At most ``count`` evenly spaced iterations from 0 to ``last``, both included: the frames of a comparison."""
+    return [int(i) for i in snapshot_schedule(last, min(count, last + 1))]
+
+
+def compare_heatmaps(
+    runs: Sequence[tuple[str, Sequence[tuple[str, Frames]]]], iterations: Sequence[int]
+) -> alt.HConcatChart:
+    """(run name, [(title, frames), ...]) per run -> one column per run, its W^l one under the other, every run
+    at the same iteration ``iterations[frame]``, one colour scale for all.
+
+    Frame ``k`` of every run is its snapshot nearest iteration ``iterations[k]`` (``Run.snapshot_index``); runs
+    with other snapshot schedules still line up. The scale spans each frame's largest |w| over every run, so
+    one colour means one value across the columns. More than MAX_CELLS cells a frame are refused (ValueError).
+    """
+    cells = frame_cells([pair for _, pairs in runs for pair in pairs])
+    if cells > MAX_CELLS:
+        raise ValueError(f"{cells:,} cells are more than the {MAX_CELLS:,} a frame may redraw; keep the slider")
+    runs = [(name, [(title, _wide(frames)) for title, frames in pairs]) for name, pairs in runs]
+    largest = np.max([_largest(cells) for _, pairs in runs for _, cells in pairs], axis=0).tolist()
+    columns = [
+        alt.vconcat(*[_heatmap(cells, title, "largest") for title, cells in pairs], title=alt.Title(name))
+        for name, pairs in runs
+    ]
+    title = alt.Title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)
+    chart = alt.hconcat(*columns, title=title, resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="shared")))
+    return _with_params(chart, [*controls(iterations), alt.param(name="largest", value=largest)])

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks import harness, load
+from benchmarks import load
+from tests import harness
 
 harness.require_chromium()
 

@@ -1,20 +1,25 @@
-"""Scrubbing and playing the Neurons view in headless Chromium: nothing goes to the server, a frame draws fast.
+"""Scrubbing and playing the Neurons and Weights tabs in headless Chromium: nothing goes to the server, a frame
+draws fast.
 
-One server serves the module. Each test opens the Neurons tab from a link in a fresh session, counts the
+One server and one browser serve the module. Each test opens a tab from a link in a fresh session, counts the
 websocket frames the page sends (Playwright's ``framesent``), moves the chart's range input with the
-input events a user's drag makes, and times each frame from the event to the last paint of the chart's
-canvas, and its CPU time. Screenshots of the Neurons view go to $BACKPROP_LAB_SCREENSHOTS or /tmp/views-shots/.
+input events a user's drag makes, and times each frame from the event to the chart's last paint (canvas) or
+change (SVG), and its CPU time. Screenshots of the Neurons view go to $BACKPROP_LAB_SCREENSHOTS or
+/tmp/views-shots/.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from benchmarks import harness
+import mlp
+from tests import harness
 
 harness.require_chromium()
 
@@ -24,22 +29,34 @@ SCREENSHOTS = Path(os.environ.get("BACKPROP_LAB_SCREENSHOTS") or "/tmp/views-sho
 FRAME_MS = 50  # target: a frame drawn within this long of the input event
 RUNS = {
     "question": "",  # every weight 1: each hidden layer is one clone group
-    "normal": "init=normal",
-    "xor-2-4-1": "data=xor&layers=2,4,1&iterations=5000",
     "circle-2-16-16-1": "data=circle&layers=2,16,16,1&init=normal&optimizer=adam&lr=0.05&iterations=3000",
 }
 
 # Stamps the end of every paint of a chart's canvas (vega's canvas renderer restores its context last).
+# and keeps the text the last whole paint wrote (vega paints a chart inside one outermost save ... restore).
 PAINTS = """
 (() => {
   if (window.__paints) return;
-  window.__paints = {last: 0, count: 0};
-  const restore = CanvasRenderingContext2D.prototype.restore;
-  CanvasRenderingContext2D.prototype.restore = function () {
+  window.__paints = {last: 0, count: 0, texts: []};
+  const chart = (ctx) => ctx.canvas && ctx.canvas.classList && ctx.canvas.classList.contains('marks');
+  const proto = CanvasRenderingContext2D.prototype;
+  const save = proto.save, restore = proto.restore, fillText = proto.fillText;
+  proto.save = function () {
+    if (chart(this) && !this.__depth) this.__texts = [];
+    this.__depth = (this.__depth || 0) + 1;
+    return save.apply(this, arguments);
+  };
+  proto.fillText = function (text) {
+    if (chart(this) && this.__texts) this.__texts.push(String(text));
+    return fillText.apply(this, arguments);
+  };
+  proto.restore = function () {
     const out = restore.apply(this, arguments);
-    if (this.canvas && this.canvas.classList && this.canvas.classList.contains('marks')) {
+    this.__depth = Math.max(0, (this.__depth || 0) - 1);
+    if (chart(this)) {
       window.__paints.last = performance.now();
       window.__paints.count++;
+      if (!this.__depth) window.__paints.texts = this.__texts || [];
     }
     return out;
   };
@@ -78,8 +95,8 @@ def chromium():
         yield chromium
 
 
-class Neurons:
-    """The Neurons tab of one run, opened from a link in a new session, with the frames it sends counted."""
+class Scrubbed:
+    """A tab of one run (Neurons by default), opened from a link in a new session, with the frames it sends counted."""
 
     def __init__(self, chromium, url: str, query: str, tab: str | None = "Neurons"):
         self.sent: list = []
@@ -105,42 +122,24 @@ class Neurons:
         self.context.close()
 
 
-# The Weights tab's heatmaps, not wired into the dashboard yet: a one-chart app drawing them for the question's run.
-HEATMAPS_APP = """
-import sys
-sys.path.insert(0, {root!r})
-import streamlit as st
-import mlp
-from lab import charts, frames, scrub
-
-run = mlp.train(mlp.Config())
-kept = scrub.kept_frames(len(run.snapshot_iterations), 2 * 21)
-matrices = [pair for l in range(3) for pair in (
-    (f"W^{{l}}", [frames.matrix_frame(run.weights[s][l], l) for s in kept]),
-    (f"dC/dW^{{l}}", [frames.matrix_frame(run.gradients[s][l], l) for s in kept]))]
-chart = scrub.scrub_heatmaps(matrices, [int(run.snapshot_iterations[s]) for s in kept])
-st.vega_lite_chart(scrub.playable(charts.spec(chart)), width="content")
-"""
-
-
 @pytest.fixture(scope="module")
-def heatmaps(chromium, tmp_path_factory):
-    root = tmp_path_factory.mktemp("heatmaps")
-    (root / "dashboard.py").write_text(HEATMAPS_APP.format(root=str(harness.ROOT)))
-    with harness.serve(root=root) as url:
-        view = Neurons(chromium, url, "", tab=None)
-        yield view
-        view.close()
-
-
-@pytest.fixture(scope="module")
-def question(server, chromium):
-    view = Neurons(chromium, server, RUNS["question"])
+def weights(server, chromium):
+    """The Weights tab of the question's run: W^l, dC/dW^l and the hidden activations in one scrubbed chart."""
+    view = Scrubbed(chromium, server, RUNS["question"], tab="Weights")
     yield view
     view.close()
 
 
-def test_scrubbing_and_playing_send_nothing_to_the_server(question, capsys):
+@pytest.fixture(scope="module")
+def question(server, chromium):
+    view = Scrubbed(chromium, server, RUNS["question"])
+    yield view
+    view.close()
+
+
+@pytest.mark.parametrize("tab", ["question", "weights"])
+def test_scrubbing_and_playing_send_nothing_to_the_server(tab, request, capsys):
+    question = request.getfixturevalue(tab)
     page = question.page
     before, paints = len(question.sent), page.evaluate("window.__paints.count")
     question.scrub(list(range(question.frames())), settle_ms=20)  # every frame, first to last
@@ -151,10 +150,13 @@ def test_scrubbing_and_playing_send_nothing_to_the_server(question, capsys):
     page.get_by_text("play").first.click()
     page.wait_for_timeout(500)
     with capsys.disabled():
-        print(f"\nscrubbed {question.frames()} frames and played 1.5 s: {len(question.sent) - before} websocket frames "
-              f"sent, {page.evaluate('window.__paints.count') - paints} canvas paints")
+        sent, paints = len(question.sent) - before, page.evaluate("window.__paints.count") - paints
+        print(
+            f"\n{tab}: scrubbed {question.frames()} frames and played 1.5 s: {sent} websocket frames sent, "
+            f"{paints} canvas paints"
+        )
     assert len(question.sent) == before, [str(frame)[:80] for frame in question.sent[before:]]
-    assert page.evaluate("window.__paints.count") > paints + question.frames() // 2  # the chart did redraw
+    assert paints > question.frames() // 2  # the chart did redraw
     assert played != start  # play moved the frame
 
 
@@ -163,14 +165,27 @@ def _thread_seconds(cdp) -> float:
     return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "ThreadTime")
 
 
-@pytest.mark.parametrize("name", ["question", "circle-2-16-16-1"])
-def test_a_frame_draws_within_50_ms(server, chromium, name, capsys):
+SHARED = {("Neurons", "question"): "question", ("Weights", "question"): "weights"}  # views the module keeps open
+
+
+def opened(request, server, chromium, tab: str, name: str) -> tuple[Scrubbed, bool]:
+    """The view of run ``name`` on ``tab``: the module's own when it has one, else a new one (to close)."""
+    shared = SHARED.get((tab, name))
+    if shared:
+        return request.getfixturevalue(shared), False
+    return Scrubbed(chromium, server, RUNS[name], tab=tab), True
+
+
+@pytest.mark.parametrize(
+    ("tab", "name"), [("Neurons", "question"), ("Neurons", "circle-2-16-16-1"), ("Weights", "question")]
+)
+def test_a_frame_draws_within_50_ms(request, server, chromium, tab, name, capsys):
     """Wall time from the input event to the chart's last paint, and the page's CPU time per frame.
 
     The machine is shared: other work stretches wall times, not CPU times. CPU per frame is the main thread's
     CPU time over the moves less the same span of the page idle (its timers), per move.
     """
-    view = Neurons(chromium, server, RUNS[name])
+    view, own = opened(request, server, chromium, tab, name)
     try:
         cdp = view.context.new_cdp_session(view.page)
         cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
@@ -181,22 +196,26 @@ def test_a_frame_draws_within_50_ms(server, chromium, name, capsys):
         start = _thread_seconds(cdp)
         times = view.scrub(values, settle)
         end = _thread_seconds(cdp)
+        cdp.detach()
     finally:
-        view.close()
+        if own:
+            view.close()
     cpu = ((end - start) - (start - idle)) / len(values) * 1000
     assert None not in times, f"some moves drew nothing: {times}"
     median, worst = statistics.median(times), max(times)
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
     with capsys.disabled():
-        print(f"\n{name}: {count} frames; a frame draws in {median:.1f} ms (median of {len(times)} moves, {worst:.1f} "
-              f"at most) and takes {cpu:.1f} ms of CPU; load average {load:.1f} per core")
+        print(
+            f"\n{tab} {name}: {count} frames; a frame draws in {median:.1f} ms (median of {len(times)} moves, "
+            f"{worst:.1f} at most) and takes {cpu:.1f} ms of CPU; load average {load:.1f} per core"
+        )
     assert cpu < FRAME_MS
     assert median < FRAME_MS or load > 1.5, f"median {median:.1f} ms with the machine not overloaded"
 
 
-@pytest.mark.parametrize("name", list(RUNS))
-def test_screenshot_of_the_neurons_view(server, chromium, name):
-    view = Neurons(chromium, server, RUNS[name])
+@pytest.mark.parametrize("name", ["question", "circle-2-16-16-1"])
+def test_screenshot_of_the_neurons_view(request, server, chromium, name):
+    view, own = opened(request, server, chromium, "Neurons", name)
     try:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"neurons-{name}.png"
@@ -204,24 +223,41 @@ def test_screenshot_of_the_neurons_view(server, chromium, name):
         assert view.page.get_by_test_id("stException").count() == 0
         assert path.stat().st_size > 10_000
     finally:
-        view.close()
+        if own:
+            view.close()
 
 
-def test_heatmaps_scrub_without_the_server_and_write_3_digit_values(heatmaps, capsys):
-    page = heatmaps.page
-    cells = "[data-testid='stVegaLiteChart'] svg .mark-text.role-mark text"  # the cells' text, not the legends'
-    before, last = len(heatmaps.sent), page.locator(cells).all_text_contents()
-    times = heatmaps.scrub([0], settle_ms=300)
-    first = [t.replace("\u2212", "-") for t in page.locator(cells).all_text_contents()]
-    assert len(heatmaps.sent) == before
-    assert first != last
-    # iteration 0 of the question's run: W^0 all ones, dC/dW^0 = 7.69e-4 (bias row), 3.94e-4, 2.63e-4, written
-    # as charts.heatmap writes them: 3 digits, the shorter of decimal and exponent form
-    assert first.count("1") == 9 + 12 + 8
-    assert [first.count(t) for t in ("7.69e-4", "3.94e-4", "2.63e-4")] == [3, 3, 3]
-    assert max(map(len, first)) <= len("-1.23e-4")
-    legends = page.locator("[data-testid='stVegaLiteChart'] svg .role-legend-label text").all_text_contents()
-    assert any("e-4" in t for t in legends)  # the gradients' legend in the cells' form
+def short(value: float) -> str:
+    """3 significant digits, the shorter of decimal and exponent form, as d3's '.3~g' and '.2~e' write them."""
+    mantissa, exponent = f"{value:.2e}".split("e")
+    exp = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent):+d}"
+    decimal = f"{value:.3g}"
+    return decimal if len(decimal) <= len(exp) else exp
+
+
+def test_weights_scrub_without_the_server_and_write_3_digit_values(weights, capsys):
+    page = weights.page
+    texts = "window.__paints.texts.map((t) => t.replace('\\u2212', '-'))"  # the last paint's text (cells, legends...)
+    weights.scrub([weights.frames() - 1], settle_ms=300)  # from the last frame (the frame timings left it at 0)
+    before, last = len(weights.sent), page.evaluate(texts)
+    times = weights.scrub([0], settle_ms=300)
+    first = Counter(page.evaluate(texts))
+    assert len(weights.sent) == before
+    assert first != Counter(last)
+    # iteration 0 of the question's run, every cell written as the lab writes values (W^0 all ones,
+    # dC/dW^0 = 7.69e-4 on the bias row ...): the oracle is the engine's own snapshot and forward pass
+    run = mlp.train(mlp.Config())
+    a = run.inputs
+    hidden = []
+    for W in run.weights[0][:2]:
+        a = 1 / (1 + np.exp(-(np.hstack([np.ones((len(a), 1)), a]) @ W)))
+        hidden.append(a)
+    cells = Counter(short(v) for M in [*run.weights[0], *run.gradients[0], *hidden] for v in M.ravel())
+    assert cells - first == Counter(), "cells missing from the paint"  # every cell's value is written
+    assert [first[t] for t in ("3.94e-4", "2.63e-4")] == [3, 3]  # dC/dW^0's rows 1 and 2
+    others = first - cells  # titles, axis and legend labels
+    assert "iteration 0" in others
+    assert others["7.69e-4"] == 1  # dC/dW^0's legend ends at its largest |value|, in the cells' form
     assert times[0] is not None and times[0] < FRAME_MS or os.getloadavg()[0] / (os.cpu_count() or 1) > 1.5
     with capsys.disabled():
-        print(f"\nheatmaps (SVG): frame 0 drawn {times[0]:.1f} ms after the input event")
+        print(f"\nWeights (canvas): frame 0 drawn {times[0]:.1f} ms after the input event")

@@ -38,7 +38,7 @@ def test_the_questions_run_on_every_tab():
     at = fresh()
     assert_fine(at)
     assert {m.label: m.value for m in at.metric}["Final output $a^L_0$ (obs. 0)"] == "0.5993"
-    assert [t.label for t in at.tabs] == TABS
+    assert [t.label for t in at.tabs if t.label in TABS] == TABS  # the page's tabs (Results has two views)
     for label in TABS:
         at.session_state["tab"] = label
         at.run()

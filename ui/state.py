@@ -23,6 +23,7 @@ COMPARE_MATRICES = "compare_matrices"  # the group of W^l the Compare tab draws,
 RUN_UPLOAD = "run_upload"  # the Compare tab's JSON upload widget
 RUN_UPLOAD_SEEN = "run_upload_seen"  # the file id of the last upload handled, so it is kept once
 LOSS_LOG = "loss_log"  # the Results tab's log-scale toggle
+RESULTS_VIEW = "results_view"  # the Results tab's lower view: the cost, or the output over the input plane
 WEIGHTS_ITERATION = "weights_iteration"  # the Weights tab's snapshot slider
 WEIGHTS_MATRICES = "weights_matrices"  # the group of W^l the Weights tab draws, in a network of many layers
 MATHS_ITERATION = "maths_iteration"  # the Backprop maths tab's snapshot slider

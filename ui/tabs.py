@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab import charts, frames, neurons
+from lab import charts, frames, neurons, scrub
 from lab.diagnosis import diagnose, status_sentence
 from mlp import Config, Finding, Run, chaotic, clone_groups
 from mlp.findings import moved_start
@@ -111,11 +111,17 @@ def results(run: Run) -> None:
         )
         if rows > len(table):
             st.caption(f"The first {len(table)} of {rows:,} rows; 'Download', 'Outputs CSV' above holds them all.")
-    log_scale = st.toggle("Log scale", key=state.LOSS_LOG)
-    show(_loss_chart(c, log_scale))
-    if run.inputs.shape[1] == 2:
-        st.subheader("Output over the input plane")
-        show(_surface_chart(c))
+    # Only the open view runs: the surface (2,500 cells) cost a new visitor's first load about 1.5 s of
+    # the browser's time, more than the rest of the tab (python -m benchmarks.dashboard).
+    views = ["Cost over the iterations", *(["Output over the input plane"] if run.inputs.shape[1] == 2 else [])]
+    cost, *plane = st.tabs(views, key=state.RESULTS_VIEW, on_change="rerun")
+    if cost.open:
+        with cost:
+            log_scale = st.toggle("Log scale", key=state.LOSS_LOG)
+            show(_loss_chart(c, log_scale))
+    if plane and plane[0].open:
+        with plane[0]:
+            show(_surface_chart(c))
 
 
 # Weights
@@ -157,16 +163,73 @@ def matrices_shown(count: int, at_once: int, key: str) -> range:
     return groups[labels.index(chosen)]
 
 
+def frame_cells(config: Config, shown: range) -> int:
+    """Cells one snapshot of the Weights tab draws: W^l and dC/dW^l for l in ``shown``, the hidden activations."""
+    n, n_obs = config.layers, config.dataset.X.shape[0]
+    return 2 * sum((1 + n[l]) * n[l + 1] for l in shown) + min(n_obs, frames.MAX_OBSERVATIONS) * sum(n[1:-1])
+
+
+def server_scrub_reason(config: Config, shown: range, side: int) -> str | None:
+    """Why the Weights tab moves through the iterations on the server, in words ("" when there is only one
+    snapshot); None when it draws every kept snapshot in the browser."""
+    n, n_obs = config.layers, config.dataset.X.shape[0]
+    if min(config.snapshots, config.iterations + 1) < 2:
+        return ""
+    if any(max(1 + n[l], n[l + 1]) > side for l in shown) or n_obs > frames.MAX_OBSERVATIONS:
+        return (
+            "These heatmaps show part of a large matrix or of a large data set: the slider asks the server for "
+            "each iteration."
+        )
+    cells = frame_cells(config, shown)
+    if cells > scrub.MAX_CELLS:
+        return (
+            f"One iteration of these heatmaps is {cells:,} cells, more than the {scrub.MAX_CELLS:,} a browser "
+            "redraws quickly while scrubbing: the slider asks the server for each iteration."
+        )
+    return None
+
+
+def _kept(config: Config, shown: range) -> np.ndarray:
+    """The snapshots the scrubbed chart holds (scrub.kept_frames)."""
+    return scrub.kept_frames(len(trained(config).snapshot_iterations), frame_cells(config, shown))
+
+
+@chart_spec
+def _scrub_chart(config: Config, shown: range) -> alt.VConcatChart:
+    """W^l, dC/dW^l and the hidden activations at every kept snapshot, one range input for all."""
+    run, kept = trained(config), _kept(config, shown)
+    matrices = [
+        (title, scrub.over_time(frames.matrix_frame(M[0][l], l), [M[s][l].ravel() for s in kept]))
+        for l in shown
+        for title, M in ((f"W^{l}", run.weights), (f"dC/dW^{l}", run.gradients))
+    ]
+    hidden = scrub.activation_matrices([frames.activations_frame(run, s) for s in kept]) if config.layers[1:-1] else []
+    domain = (0.0, 1.0) if config.activation == "sigmoid" else None
+    iterations = [int(run.snapshot_iterations[s]) for s in kept]
+    return scrub.scrub_heatmaps(matrices, iterations, activations=hidden, activation_domain=domain)
+
+
 def weights(run: Run) -> None:
-    """Every W^l and its gradient at one iteration, then the hidden activations."""
-    s = _snapshot_slider(run, state.WEIGHTS_ITERATION)
-    st.caption(
-        "Row 0 of W^l is the bias b^l; row i+1 holds the weights from neuron i of layer l; "
-        "column j goes to neuron j of layer l+1. Orange is positive, blue negative."
-    )
+    """Every W^l and its gradient at one iteration, then the hidden activations; scrubbed in the browser
+    when the network is small enough, else at the iteration of a slider on the server."""
     c = run.config
-    shown = matrices_shown(len(run.weights[s]), MAX_MATRICES, state.WEIGHTS_MATRICES)
+    shown = matrices_shown(len(run.weights[0]), MAX_MATRICES, state.WEIGHTS_MATRICES)
     side = heatmap_side(2 * len(shown))
+    st.caption(
+        "Row 0 of $W^l$ is the bias $b^l$; row $i+1$ holds the weights from neuron $i$ of layer $l$; "
+        "column $j$ goes to neuron $j$ of layer $l+1$. Orange is positive, blue negative."
+    )
+    reason = server_scrub_reason(c, shown, side)
+    if reason is None:
+        show(scrub.playable(_scrub_chart(c, shown)), width="content")
+        st.caption(
+            scrub.holding_sentence(len(_kept(c, shown)), len(run.snapshot_iterations))
+            + " Move the snapshot slider under the chart, or tick play."
+        )
+        return
+    if reason:
+        st.caption(reason)
+    s = _snapshot_slider(run, state.WEIGHTS_ITERATION)
     for l in shown:
         left, right = st.columns(2)
         with left:

@@ -43,8 +43,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 MISSING_CHROMIUM = f"Chromium not found at {CHROMIUM}; install it with: apt-get install chromium"
 VIEWPORT = {"width": 1400, "height": 900}
@@ -165,29 +169,51 @@ class Server:
 
 @contextlib.contextmanager
 def serve(
-    port: int | None = None, env: dict[str, str] | None = None, timeout: float = 60, root: str | Path = ROOT
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    root: str | Path = ROOT,
+    script: str = "dashboard.py",
 ) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` from ``root`` (the repository); yield its base URL.
+    """Run ``streamlit run <script>`` from ``root`` (the repository; the script's path is relative to it);
+    yield its base URL.
 
     The server runs in its own process group, which is terminated (then killed) on exit.
     """
-    with serve_process(port, env, timeout, root) as server:
+    with serve_process(port, env, timeout, root, script) as server:
         yield server.url
 
 
 @contextlib.contextmanager
 def serve_process(
-    port: int | None = None, env: dict[str, str] | None = None, timeout: float = 60, root: str | Path = ROOT
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    root: str | Path = ROOT,
+    script: str = "dashboard.py",
 ) -> Iterator[Server]:
     """:func:`serve`, yielding a :class:`Server` (URL and pid, e.g. to read the server's /proc entries)."""
     port = port or free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-        "--server.port", str(port), "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
     ]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            command, cwd=root, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+            command,
+            cwd=root,
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         try:
@@ -270,8 +296,13 @@ def wait_for_idle(
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     _install(page)
-    want = {"charts": charts, "finished": finished, "quiet": QUIET_SECONDS * 1000, "since": since,
-            "messages": 1e18 if messages is None else messages}
+    want = {
+        "charts": charts,
+        "finished": finished,
+        "quiet": QUIET_SECONDS * 1000,
+        "since": since,
+        "messages": 1e18 if messages is None else messages,
+    }
     try:
         handle = page.wait_for_function(IDLE, arg=want, polling=50, timeout=timeout * 1000)
     except PlaywrightTimeout:
@@ -281,8 +312,10 @@ def wait_for_idle(
         ) from None
     snapshot = handle.json_value()
     if snapshot["drawn"] < charts:
-        raise RuntimeError(f"the app stopped with {snapshot['drawn']} of {charts}+ charts drawn, showing: "
-                           + " | ".join(snapshot["problems"]))
+        raise RuntimeError(
+            f"the app stopped with {snapshot['drawn']} of {charts}+ charts drawn, showing: "
+            + " | ".join(snapshot["problems"])
+        )
     return snapshot
 
 
@@ -344,8 +377,9 @@ def wait_for_rerun(page, before: dict, timeout: float = 30, charts: int = 0, sin
     """:func:`wait_for_idle` after an action that reruns the script, ``before`` being the snapshot taken
     before it: one more run has finished or, for a run too short for the page to show 'running', the
     server has sent one more message."""
-    return wait_for_idle(page, timeout, charts, finished=before["finished"] + 1, since=since,
-                         messages=before["messages"] + 1)
+    return wait_for_idle(
+        page, timeout, charts, finished=before["finished"] + 1, since=since, messages=before["messages"] + 1
+    )
 
 
 def measure_change_phases(page, change: Callable, timeout: float = 60, charts: int = 1) -> Phases:
@@ -409,7 +443,8 @@ def screenshot_tabs(page, folder: str | Path) -> list[Path]:
     """Click every tab in turn and write a full-page PNG of each; return the files in tab order."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    names = [t.inner_text().strip() for t in page.get_by_role("tab").all()]
+    tabs = page.get_by_role("tablist").first.get_by_role("tab")  # the page's tabs, not those inside a tab
+    names = [t.inner_text().strip() for t in tabs.all()]
     missing = [n for n in TABS if n not in names]
     if missing:
         raise AssertionError(f"tabs {missing} are missing; the page has {names}")
@@ -431,7 +466,7 @@ def _full_page_screenshot(page, path: Path) -> None:
     size = page.viewport_size
     height = page.evaluate(
         "() => Math.max(...['stMain', 'stSidebarContent', 'stAppViewContainer'].map("
-        "(id) => document.querySelector(`[data-testid=\"${id}\"]`)?.scrollHeight || 0))"
+        '(id) => document.querySelector(`[data-testid="${id}"]`)?.scrollHeight || 0))'
     )
     resized = now(page)
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 16_000))})
