@@ -541,3 +541,15 @@ def compared_matrices(at: AppTest) -> list[str]:
     titles = [s["hconcat"][0]["title"] for s in specs if "hconcat" in s]
     rows = [t["subtitle"] for t in titles if isinstance(t, dict) and "subtitle" in t]
     return [(row if isinstance(row, str) else row[0]).split(" at ")[0] for row in rows]
+
+
+
+def test_the_main_areas_choices_are_kept_by_the_session_so_they_outlive_their_tab():
+    # Streamlit forgets a widget's value after a run that does not draw it; ui.state.init() writes back
+    # every key it owns each run (tests/test_lesson_page.py checks it on the lesson's step). AppTest cannot
+    # switch tabs with the Compare tab's selection of kept-run ids drawn, so the keys are checked here.
+    from ui import state
+
+    widgets = {state.COMPARE_SELECTION, state.COMPARE_MATRICES, state.WEIGHTS_MATRICES, state.MATHS_MATRICES}
+    widgets |= {state.LESSON_STEP, state.COMPARE_ALL_SETTINGS, state.LOSS_LOG, state.CHAOS}
+    assert widgets <= set(state._DEFAULTS)

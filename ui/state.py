@@ -46,6 +46,10 @@ _DEFAULTS: dict[str, Callable[[], Any]] = {
     RUN_UPLOAD_SEEN: lambda: None,
     LOSS_LOG: lambda: True,
     COMPARE_ALL_SETTINGS: lambda: False,
+    COMPARE_SELECTION: lambda: None,  # None: the Compare tab picks the last two
+    COMPARE_MATRICES: lambda: None,  # None: the matrix pickers start at their first group (choice())
+    WEIGHTS_MATRICES: lambda: None,
+    MATHS_MATRICES: lambda: None,
     SWEEP_SPEC: lambda: None,
     SWEEP_INITS: lambda: "constant 1; normal 1; xavier 1",
     SWEEP_LRS: lambda: "0.1, 0.5, 1, 2",
