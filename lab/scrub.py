@@ -16,7 +16,7 @@ chart's selection parameters (``on_select``); these are plain variable parameter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
@@ -308,14 +308,17 @@ def shared_iterations(last: int, count: int = MAX_FRAMES) -> list[int]:
 
 
 def compare_heatmaps(
-    runs: Sequence[tuple[str, Sequence[tuple[str, Frames]]]], iterations: Sequence[int]
+    runs: Sequence[tuple[str, Sequence[tuple[str, Frames]]]],
+    iterations: Sequence[int],
+    colours: Mapping[str, str] | None = None,
 ) -> alt.HConcatChart:
     """(run name, [(title, frames), ...]) per run -> one column per run, its W^l one under the other, every run
     at the same iteration ``iterations[frame]``, one colour scale for all.
 
     Frame ``k`` of every run is its snapshot nearest iteration ``iterations[k]`` (``Run.snapshot_index``); runs
     with other snapshot schedules still line up. The scale spans each frame's largest |w| over every run, so
-    one colour means one value across the columns. More than MAX_CELLS cells a frame are refused (ValueError).
+    one colour means one value across the columns. Each run's name is written in its colour (``colours``).
+    More than MAX_CELLS cells a frame are refused (ValueError).
     """
     cells = frame_cells([pair for _, pairs in runs for pair in pairs])
     if cells > MAX_CELLS:
@@ -323,7 +326,10 @@ def compare_heatmaps(
     runs = [(name, [(title, _wide(frames)) for title, frames in pairs]) for name, pairs in runs]
     largest = np.max([_largest(cells) for _, pairs in runs for _, cells in pairs], axis=0).tolist()
     columns = [
-        alt.vconcat(*[_heatmap(cells, title, "largest") for title, cells in pairs], title=alt.Title(name))
+        alt.vconcat(
+            *[_heatmap(cells, title, "largest") for title, cells in pairs],
+            title=alt.Title(name, color=(colours or {}).get(name, "black"), anchor="start"),
+        )
         for name, pairs in runs
     ]
     title = alt.Title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)

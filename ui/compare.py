@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import altair as alt
 import numpy as np
+import pandas as pd
 import streamlit as st
 
-from lab import charts, frames
+from lab import charts, frames, scrub
 from mlp import Config, ConfigError, Run
 from ui import state
 from ui.chart import chart_spec, show
@@ -150,14 +151,45 @@ def _largest(run: Run, snapshot: int) -> float:
     return max(float(np.abs(W[np.isfinite(W)]).max(initial=0.0)) for W in run.weights[snapshot])
 
 
+@chart_spec
+def _scrub_chart(named: Named, colours: Colours, shown: tuple[int, ...]) -> alt.HConcatChart:
+    """Every run's W^l of ``shown`` at every iteration of a shared schedule: scrubbed and played in the browser."""
+    runs = _runs(named)
+    iterations = scrub.shared_iterations(max(r.iterations_run for r in runs.values()))
+
+    def over_time(r: Run, l: int) -> pd.DataFrame:
+        return scrub.over_time(
+            frames.matrix_frame(r.weights[0][l], l), [r.weights[r.snapshot_index(t)][l].ravel() for t in iterations]
+        )
+
+    pairs = [
+        (name, [(frames.unicode(f"W^{l}"), over_time(r, l)) for l in shown if l < len(r.weights[0])])
+        for name, r in runs.items()
+    ]
+    return scrub.compare_heatmaps(pairs, iterations, _colours(named, colours))
+
+
 def _weights_side_by_side(named: Named, colours: Colours) -> None:
-    """Every run's W^l at one shared iteration, with one shared colour scale: one row of heatmaps per W^l."""
+    """Every run's W^l at one shared iteration, with one shared colour scale: in the browser (a slider and a
+    play button in the chart) while every frame has at most scrub.MAX_CELLS cells, else one row per W^l at the
+    iteration of a slider on the server."""
     runs = _runs(named)
     last = max(r.iterations_run for r in runs.values())
+    shown = matrices_shown(max(len(r.weights[0]) for r in runs.values()), MAX_MATRICES, state.COMPARE_MATRICES)
+    cells = sum(r.weights[0][l].size for r in runs.values() for l in shown if l < len(r.weights[0]))
+    if last > 0 and cells <= scrub.MAX_CELLS:
+        show(scrub.playable(_scrub_chart(named, colours, tuple(shown))), width="content")
+        st.caption(
+            f"Every run at the same iteration, {min(scrub.MAX_FRAMES, last + 1)} iterations from 0 to {last:,}: "
+            "move the slider under the chart, or tick play; it happens in your browser."
+        )
+        return
+    if last > 0:
+        st.caption(f"{cells:,} weights a frame are more than the browser redraws quickly ({scrub.MAX_CELLS:,}): "
+                   "the server draws the iteration of this slider.")  # fmt: skip
     iteration = st.slider("Iteration (all runs)", 0, max(last, 1), last, key=state.COMPARE_ITERATION)
     snapshots = tuple(r.snapshot_index(iteration) for r in runs.values())
     domain = max(_largest(r, s) for r, s in zip(runs.values(), snapshots))
-    shown = matrices_shown(max(len(r.weights[0]) for r in runs.values()), MAX_MATRICES, state.COMPARE_MATRICES)
     side = heatmap_side(len(shown) * len(runs))
     for layer in shown:
         show(_matrices_chart(named, colours, snapshots, layer, domain, side), width="content")
