@@ -148,11 +148,6 @@ def keep(page) -> None:
     harness.wait_for_rerun(page, before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Compare's side-by-side W^l heatmaps (ui/compare.py) are wider than a quarter of the page: with four runs "
-    "they spill into the next column over its heatmaps (lab.scrub.compare_heatmaps draws them as one chart)",
-)
 def test_compare_four_runs_draws_every_chart_apart(page, capsys):
     open_tab(page, "Results")
     harness.measure_change(page, lambda p: harness.choose(p, "Method", "normal"), charts=2)
