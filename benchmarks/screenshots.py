@@ -2,8 +2,9 @@
 
     python -m benchmarks.screenshots [docs/screenshots]
 
-Results, Weights, Symmetry and Backprop maths show the question's run (every weight 1); Compare
-shows the question's lesson set up with one click; Sweep shows the default grid after 'Run sweep'.
+The page as a new visitor meets it, then each tab scrolled to its content: Results, Weights,
+Neurons, Symmetry and Backprop maths show the question's run (every weight 1); Compare shows the
+question's lesson set up with one click; Lesson its first step; Sweep the default grid after 'Run sweep'.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tests.harness import ROOT, browser, now, open_app, serve, wait_for_idle
 
 FOLDER = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 1100}
+TABS_AT = 560  # px scrolled down so that the row of tabs is at the top of the window
 
 
 def shoot(page, path: Path) -> Path:
@@ -40,16 +42,21 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with serve() as url, browser() as chromium:
         page = open_app(chromium, url, viewport=VIEWPORT)
-        for i, name in enumerate(["Results", "Weights", "Symmetry", "Backprop maths"], start=1):
+        print(shoot(page, folder / "0-page.png"))  # what a new visitor sees first: the box, the buttons, the tabs
+        for i, name in enumerate(["Results", "Weights", "Neurons", "Symmetry", "Backprop maths"], start=1):
             open_tab(page, name)
+            page.mouse.wheel(0, TABS_AT)
             print(shoot(page, folder / f"{i}-{name.split()[0].lower()}.png"))
-        click(page, "Set up the question's lesson")
-        open_tab(page, "Compare")
-        page.mouse.wheel(0, 650)
-        print(shoot(page, folder / "5-compare.png"))
+        click(page, "Set up the question's lesson")  # keeps the two runs and opens Compare
+        page.mouse.wheel(0, TABS_AT)
+        print(shoot(page, folder / "6-compare.png"))
+        open_tab(page, "Lesson")
+        page.mouse.wheel(0, TABS_AT)
+        print(shoot(page, folder / "7-lesson.png"))
         open_tab(page, "Sweep")
         click(page, "Run sweep")
-        print(shoot(page, folder / "6-sweep.png"))
+        page.mouse.wheel(0, TABS_AT)
+        print(shoot(page, folder / "8-sweep.png"))
 
 
 if __name__ == "__main__":
