@@ -7,7 +7,9 @@ from test_dashboard import all_text, button, fresh, open_tab
 
 import mlp
 from lab import lesson
+from lab.diagnosis import headline
 from ui.sidebar import WIDGETS, widget_value
+from ui.text import notation
 
 
 def holds(at, config: mlp.Config) -> bool:
@@ -65,3 +67,18 @@ def test_the_chaos_check_on_demand():
     at.toggle(key="chaos").set_value(True).run()
     assert not at.exception
     assert any(s.value.startswith("Not chaotic: the moved start ends at cost") for s in at.success)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", [lesson.QUESTION, lesson.LONGER, lesson.FAST_CLONES, lesson.XOR_CLONES])
+def test_the_headline_and_the_symmetry_tab_say_the_runs_findings(config):
+    at = fresh()
+    for name in WIDGETS:
+        at.session_state[name] = widget_value(name, config)
+    at = open_tab(at.run(), "Symmetry")
+    assert not at.exception
+    run = mlp.train(config)
+    found = mlp.findings(run)
+    assert [i.value for i in at.info if i.value.startswith("**")] == [headline(run, found)]
+    bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert bullets == [f"- {notation(f.sentence)}" for f in found]
