@@ -570,3 +570,12 @@ def test_the_main_areas_choices_are_kept_by_the_session_so_they_outlive_their_ta
     widgets = {state.COMPARE_SELECTION, state.COMPARE_MATRICES, state.WEIGHTS_MATRICES, state.MATHS_MATRICES}
     widgets |= {state.LESSON_STEP, state.COMPARE_ALL_SETTINGS, state.LOSS_LOG, state.CHAOS}
     assert widgets <= set(state._DEFAULTS)
+
+
+def test_weights_of_many_small_layers_are_drawn_on_the_server_not_in_one_heavy_chart():
+    at = fresh()
+    at.selectbox(key="data").set_value("xor").run()
+    at.text_input(key="layers").set_value(",".join(["2", *["8"] * 12, "1"])).run()  # few cells, many heatmaps
+    open_tab(at, "Weights")
+    assert any("more than the 16 one chart holds" in c.value for c in at.caption)
+    assert at.select_slider(key="weights_iteration") is not None

@@ -180,6 +180,12 @@ def server_scrub_reason(config: Config, shown: range, side: int) -> str | None:
             "These heatmaps show part of a large matrix or of a large data set: the slider asks the server for "
             "each iteration."
         )
+    heatmaps = 2 * len(shown) + len(n[1:-1])  # W^l and dC/dW^l, one activation heatmap per hidden layer
+    if heatmaps > scrub.MAX_HEATMAPS:
+        return (
+            f"These are {heatmaps} heatmaps, more than the {scrub.MAX_HEATMAPS} one chart holds while scrubbing in "
+            "the browser: the slider asks the server for each iteration."
+        )
     cells = frame_cells(config, shown)
     if cells > scrub.MAX_CELLS:
         return (
