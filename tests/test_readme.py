@@ -55,3 +55,21 @@ def test_the_xor_figures(capsys):
     random = run_json(capsys, "--data", "xor", "--layers", "2,4,1", "--init", "normal", "--iterations", "20000")
     fitted = findings_of(random, "fitted")[0]
     assert f"fits by iteration {fitted['since']:,}" in TEXT
+
+
+def test_the_circle_recipe_output(capsys):
+    assert main(["--data", "circle", "--recipe"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert "\n".join(printed[:2] + printed[3:5]) in README.replace("status    finished in 1.19 s\n", "")
+
+
+def test_the_questions_cli_output(capsys):
+    """Every line of README's `$ python -m mlp` block is printed, but the timing and the lines it shortens."""
+    block = README.split("$ python -m mlp\n", 1)[1].split("\n$ ", 1)[0].splitlines()
+    assert main([]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    shown = [line for line in block if line.strip() and not line.startswith("status") and "..." not in line]
+    assert len(shown) >= 10 and all(line in printed for line in shown)
+    fitted = README.split("| tail -2\n", 1)[1].splitlines()[:2]
+    assert main(["--init", "normal", "--iterations", "10000"]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == fitted
