@@ -310,7 +310,8 @@ class Scenario:
         want_label = f"Kept runs ({len(user.kept)} of at most {MAX_KEPT};"
         if not label.startswith(want_label):
             bad.append(f"the Compare tab says '{label}', expected '{want_label} ...'")
-        names = [t.default for t in compare.of_type("text_input") if t.label == "Name"]
+        # The name boxes take their value from the session (ui/compare.py): it comes as ``value``, not ``default``.
+        names = [t.value if t.set_value else t.default for t in compare.of_type("text_input") if t.label == "Name"]
         if names != user.expected_names():
             bad.append(f"kept runs named {names}, expected {user.expected_names()}")
         user.seen = _readable(results) + "\n" + _readable(compare)
