@@ -50,4 +50,5 @@ def main() -> None:
             with tab:
                 draw(run)
 
+
 main()

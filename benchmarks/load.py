@@ -190,6 +190,7 @@ def _who(user: User, result: Result) -> str:
 
 # -- processes, from /proc (psutil is not installed) ---------------------------------------------------
 
+
 def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -212,6 +213,7 @@ def machine_busy() -> float:
 
 # -- the users -----------------------------------------------------------------------------------------
 
+
 def _readable(page: Page) -> str:
     """The text of every element but the charts' and tables' data."""
     kept = [e for e in page.elements.values() if e.WhichOneof("type") not in BINARY]
@@ -226,8 +228,9 @@ def _status_iterations(page: Page) -> str:
 class Scenario:
     """Shared state of one load run: the server, the start and stop of the driving, the users."""
 
-    def __init__(self, url: str, users: int, seconds: float, think: float, seed: int, limit: float,
-                 browser: bool) -> None:
+    def __init__(
+        self, url: str, users: int, seconds: float, think: float, seed: int, limit: float, browser: bool
+    ) -> None:
         self.url, self.seconds, self.think, self.seed = url, seconds, think, seed
         self.users = [User(i) for i in range(users)]
         self.browser = User(users) if browser else None  # the next value range: its own too
@@ -277,8 +280,13 @@ class Scenario:
             user.errors.append(_short(error))
             self._abort()
 
-    def _drive(self, user: User, rng: random.Random, change: Callable[[str, float | int], float],
-               keep: Callable[[], float] | None = None) -> None:
+    def _drive(
+        self,
+        user: User,
+        rng: random.Random,
+        change: Callable[[str, float | int], float],
+        keep: Callable[[], float] | None = None,
+    ) -> None:
         """Until the deadline: ``change(key, value)`` (its seconds), now and then ``keep()`` (its seconds), think."""
         time.sleep(rng.uniform(0, self.think))  # users do not all press Enter in the same millisecond
         history: list[tuple[str, float | int]] = []
@@ -361,8 +369,16 @@ def _cross_check(users: list[User]) -> None:
 
 # -- the whole run -------------------------------------------------------------------------------------
 
-def run(users: int = 10, seconds: float = 60, think: float = 2.0, seed: int = 0, browser: bool = True,
-        limit: float | None = None, log: Callable[[str], None] = lambda line: None) -> Result:
+
+def run(
+    users: int = 10,
+    seconds: float = 60,
+    think: float = 2.0,
+    seed: int = 0,
+    browser: bool = True,
+    limit: float | None = None,
+    log: Callable[[str], None] = lambda line: None,
+) -> Result:
     """Start one server, run ``users`` users (and a browser user) for ``seconds`` of changes, check isolation.
 
     ``limit`` (seconds, default: generous for ``seconds``) bounds the whole run: threads still going
@@ -378,19 +394,29 @@ def run(users: int = 10, seconds: float = 60, think: float = 2.0, seed: int = 0,
         env = {"PYTHONPATH": pythonpath, "BACKPROP_LAB_SCRIPT_TIMES": str(times)}
         began = time.monotonic()
         with harness.serve_process(env=env) as server:
-            log(f"server up at {server.url} in {time.monotonic() - began:.1f} s; opening {users} sessions"
-                + (" and a browser page" if browser else ""))
+            log(
+                f"server up at {server.url} in {time.monotonic() - began:.1f} s; opening {users} sessions"
+                + (" and a browser page" if browser else "")
+            )
             scenario = Scenario(server.url, users, seconds, think, seed, limit - (time.monotonic() - began), browser)
             marks: dict[str, float] = {}
 
             def started() -> None:
-                marks.update(start=time.monotonic(), start_wall=time.time(), server=cpu_seconds(server.pid),
-                             machine=machine_busy())
+                marks.update(
+                    start=time.monotonic(),
+                    start_wall=time.time(),
+                    server=cpu_seconds(server.pid),
+                    machine=machine_busy(),
+                )
                 log(f"all open after {marks['start'] - began:.1f} s; driving for {seconds:g} s")
 
             def stopped() -> None:
-                marks.update(stop=time.monotonic(), stop_wall=time.time(), server_end=cpu_seconds(server.pid),
-                             machine_end=machine_busy())
+                marks.update(
+                    stop=time.monotonic(),
+                    stop_wall=time.time(),
+                    server_end=cpu_seconds(server.pid),
+                    machine_end=machine_busy(),
+                )
                 log(f"driving done after {marks['stop'] - marks['start']:.1f} s; checking isolation")
 
             scenario.on_start, scenario.on_stop = started, stopped
@@ -407,10 +433,14 @@ def run(users: int = 10, seconds: float = 60, think: float = 2.0, seed: int = 0,
     _cross_check(scenario.users + ([scenario.browser] if scenario.browser else []))
     start, stop = marks.get("start"), marks.get("stop")
     return Result(
-        users=scenario.users, browser=scenario.browser, think=think,
+        users=scenario.users,
+        browser=scenario.browser,
+        think=think,
         seconds=(stop - start) if start is not None and stop is not None else float("nan"),
-        server_peak_kb=peak, server_cpu=marks.get("server_end", 0.0) - marks.get("server", 0.0),
-        machine_cpu=marks.get("machine_end", 0.0) - marks.get("machine", 0.0), script_runs=runs,
+        server_peak_kb=peak,
+        server_cpu=marks.get("server_end", 0.0) - marks.get("server", 0.0),
+        machine_cpu=marks.get("machine_end", 0.0) - marks.get("machine", 0.0),
+        script_runs=runs,
         hard_limit_hit=hard_limit_hit,
     )
 
@@ -429,20 +459,26 @@ def _script_runs(path: Path, start: float, stop: float) -> list[tuple[float, flo
 
 
 def _spread(name: str, values: list[float]) -> str:
-    return (f"{name:<28} {len(values):4d} changes, median {statistics.median(values):.2f} s, "
-            f"p95 {percentile(values, 95):.2f} s, max {max(values):.2f} s")
+    return (
+        f"{name:<28} {len(values):4d} changes, median {statistics.median(values):.2f} s, "
+        f"p95 {percentile(values, 95):.2f} s, max {max(values):.2f} s"
+    )
 
 
 def summary(result: Result) -> str:
     """The figures, as printed by the benchmark and by tests/test_load.py under ``pytest -s``."""
     users, totals = result.users, result.totals
-    lines = [f"Backprop Lab under load: {len(users)} users, one server, {result.seconds:.0f} s of changes, "
-             f"think time {0.5 * result.think:g}-{1.5 * result.think:g} s between changes, {os.cpu_count()} cores"]
+    lines = [
+        f"Backprop Lab under load: {len(users)} users, one server, {result.seconds:.0f} s of changes, "
+        f"think time {0.5 * result.think:g}-{1.5 * result.think:g} s between changes, {os.cpu_count()} cores"
+    ]
     if totals:
         p95 = percentile(totals, 95)
         verdict = "met" if p95 < TARGET_P95 else "MISSED"
-        lines.append(f"  change -> every chart's data received: median {statistics.median(totals):.2f} s, "
-                     f"p95 {p95:.2f} s, max {max(totals):.2f} s   (target p95 < {TARGET_P95:g} s: {verdict})")
+        lines.append(
+            f"  change -> every chart's data received: median {statistics.median(totals):.2f} s, "
+            f"p95 {p95:.2f} s, max {max(totals):.2f} s   (target p95 < {TARGET_P95:g} s: {verdict})"
+        )
         for kind, name in (("new", "new value (trains)"), ("earlier", "earlier value (cached)")):
             some = [c.seconds for c in result.changes if c.kind == kind]
             if some:
@@ -454,17 +490,23 @@ def summary(result: Result) -> str:
         lines.append("  the browser user, change -> every chart redrawn in Chromium on this machine:")
         lines.append("    " + _spread("while the others drive", [c.seconds for c in result.browser.changes]))
     per_user = [len(u.changes) for u in users]
-    lines.append(f"  changes {len(totals)} ({min(per_user)}-{max(per_user)} per user), "
-                 f"keeps {len(keeps)}, errors {len(result.errors)}, isolation failures {len(result.mismatches)}")
+    lines.append(
+        f"  changes {len(totals)} ({min(per_user)}-{max(per_user)} per user), "
+        f"keeps {len(keeps)}, errors {len(result.errors)}, isolation failures {len(result.mismatches)}"
+    )
     lines.append(f"  server: peak memory (VmHWM) {result.server_peak_kb / 1024:.0f} MB (target < {PEAK_MEMORY_MB} MB)")
     if result.seconds > 0:
         server, machine = result.server_cpu / result.seconds, result.machine_cpu / result.seconds
-        lines.append(f"  CPU while driving, in cores of {os.cpu_count()}: server {server:.2f}, everything else "
-                     f"(the clients, the browser, other processes) {max(0.0, machine - server):.2f}")
+        lines.append(
+            f"  CPU while driving, in cores of {os.cpu_count()}: server {server:.2f}, everything else "
+            f"(the clients, the browser, other processes) {max(0.0, machine - server):.2f}"
+        )
     if result.script_runs:
         walls, cpus = [w for w, _ in result.script_runs], [c for _, c in result.script_runs]
-        lines.append(f"  server script runs: {len(walls)}, wall median {statistics.median(walls):.2f} s "
-                     f"(p95 {percentile(walls, 95):.2f} s), CPU median {statistics.median(cpus):.2f} s")
+        lines.append(
+            f"  server script runs: {len(walls)}, wall median {statistics.median(walls):.2f} s "
+            f"(p95 {percentile(walls, 95):.2f} s), CPU median {statistics.median(cpus):.2f} s"
+        )
     lines += [f"  ERROR {e}" for e in result.errors[:20]]
     lines += [f"  ISOLATION {m}" for m in result.mismatches[:20]]
     return "\n".join(lines)
@@ -482,8 +524,9 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    result = run(args.users, args.seconds, args.think, args.seed, not args.no_browser,
-                 log=lambda line: print(line, flush=True))
+    result = run(
+        args.users, args.seconds, args.think, args.seed, not args.no_browser, log=lambda line: print(line, flush=True)
+    )
     print(summary(result))
     if result.errors or result.mismatches:
         sys.exit(1)

@@ -391,8 +391,10 @@ def test_maths_tables_show_a_corner_of_large_matrices_and_say_so():
 def test_gradient_check_of_a_costly_network_is_skipped_with_its_price():
     at = link_page({**CIRCLE, "layers": "2,40,40,1"}, "Backprop maths")
     said = " ".join(i.value for i in at.info)
-    assert ("Skipped: the check runs two passes over all 200 observations for each of the 1,801 weights, "
-            "1.3e+09 multiply-adds (at most 2e+08).") in said
+    assert (
+        "Skipped: the check runs two passes over all 200 observations for each of the 1,801 weights, "
+        "1.3e+09 multiply-adds (at most 2e+08)."
+    ) in said
     assert "agree" not in all_text(at)
 
 
@@ -558,7 +560,6 @@ def compared_matrices(at: AppTest) -> list[str]:
     titles = [s["hconcat"][0]["title"] for s in specs if "hconcat" in s]
     rows = [t["subtitle"] for t in titles if isinstance(t, dict) and "subtitle" in t]
     return [(row if isinstance(row, str) else row[0]).split(" at ")[0] for row in rows]
-
 
 
 def test_the_main_areas_choices_are_kept_by_the_session_so_they_outlive_their_tab():
