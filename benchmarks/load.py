@@ -357,14 +357,24 @@ def _cross_check(users: list[User]) -> None:
     for user in users:
         if not user.seen:
             continue
-        others = {t for other in users if other is not user for v in other.set_values for t in tokens(v)}
+        # Learning rates and scales only: an iteration count of another user's range can be this user's own
+        # snapshot ("a plateau from iteration 31 to 1,101"); iterations are checked by the status and the names.
+        others = {
+            t
+            for other in users
+            if other is not user
+            for v in other.set_values
+            if isinstance(v, float)
+            for t in tokens(v)
+        }
         if not others:
             continue
         # whole tokens only: widget ids hold hex digits ("$$ID-...a1302f..."), which are no setting
         pattern = re.compile(r"(?<![\w.,])(" + "|".join(map(re.escape, sorted(others))) + r")(?![\w])")
         found = sorted(set(pattern.findall(user.seen)))
         if found:
-            user.mismatches.append(f"it received other users' values {found[:10]}")
+            where = [user.seen[max(0, m.start() - 80) : m.end() + 40] for m in pattern.finditer(user.seen)][:3]
+            user.mismatches.append(f"it received other users' values {found[:10]}, in: {where}")
 
 
 # -- the whole run -------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_user_values_never_overlap():
 def test_the_isolation_check_catches_a_foreign_value():
     """The cross-check is not vacuous: a value another user set, in what a user received, is reported."""
     mine, other = load.User(0), load.User(1)
-    other.set_values.append(load.value(1, "iterations", 0))
-    mine.seen = f"Finished {other.set_values[0]:,} iterations"
+    other.set_values += [load.value(1, "lr", 0), load.value(1, "iterations", 0)]  # 0.110097 and 1101
+    mine.seen = "lr 0.110097 ... a plateau from iteration 31 to 1,101"  # the iteration may be mine: a snapshot's
     load._cross_check([mine, other])
-    assert mine.mismatches and "1,101" in mine.mismatches[0]
+    assert len(mine.mismatches) == 1 and "['0.110097']" in mine.mismatches[0]
