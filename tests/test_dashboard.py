@@ -72,6 +72,7 @@ def test_default_page_shows_the_questions_first_outputs(default_page):
     assert round(float(outputs["a^L at 0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
 
 
+@pytest.mark.slow
 def test_every_tab_renders():
     at = fresh()
     tabs = ["Results", "Weights", "Neurons", "Symmetry", "Backprop maths", "Compare", "Lesson", "Sweep"]
@@ -306,6 +307,7 @@ def chart_titles(at: AppTest) -> list:
     return [json.loads(e.proto.spec).get("title") for e in at.get("vega_lite_chart")]
 
 
+@pytest.mark.slow
 def test_weights_of_a_deep_network_are_drawn_ten_matrices_at_a_time():
     at = fresh()
     at.selectbox(key="data").set_value("xor").run()
@@ -318,6 +320,7 @@ def test_weights_of_a_deep_network_are_drawn_ten_matrices_at_a_time():
     assert not at.exception and chart_titles(at)[:2] == ["W²⁰", "dC/dW²⁰"] and len(chart_titles(at)) == 3
 
 
+@pytest.mark.slow
 def test_the_maths_of_a_deep_network_is_written_out_three_matrices_at_a_time():
     at = fresh()
     at.text_input(key="layers").set_value(",".join(["2", *["3"] * 6, "2"])).run()  # W^0 .. W^6
@@ -331,6 +334,7 @@ def test_the_maths_of_a_deep_network_is_written_out_three_matrices_at_a_time():
     assert not at.exception and any("W^{6}" in t for t in last) and not any("W^{5}" in t for t in last)
 
 
+@pytest.mark.slow
 def test_main_area_widgets_take_their_values_from_the_session_only(monkeypatch):
     # ui/state.py sets the main area's keys before their widgets, which get no default of their own, so
     # Streamlit's "created with a default value but also set via the Session State API" never applies to
@@ -479,6 +483,7 @@ def test_an_uploaded_run_is_kept_selected_and_said_once():
     assert "init=normal 1, iterations=50" in selector.options and selector.value == ["current", str(kept.id)]
 
 
+@pytest.mark.slow
 def test_each_compared_run_keeps_its_colour_when_the_selection_changes():
     at = fresh()
     button(at, "Set up the question's lesson").click().run()
@@ -513,6 +518,7 @@ def test_no_accuracy_for_targets_that_are_not_classes(default_page):
     assert ACCURACY not in [m.label for m in default_page.metric]  # the question's targets 0.2, 0.4 ...
 
 
+@pytest.mark.slow
 def test_kept_runs_are_renamed_by_an_edit_only():
     at = fresh()
     button(at, "Set up the question's lesson").click().run()
@@ -525,6 +531,7 @@ def test_kept_runs_are_renamed_by_an_edit_only():
     assert "every weight 1" in at.multiselect(key="compare_selection").options
 
 
+@pytest.mark.slow
 def test_compare_of_a_deep_network_draws_five_matrices_at_a_time():
     at = fresh()
     at.text_input(key="layers").set_value(",".join(["2", *["3"] * 11, "2"])).run()  # W^0 .. W^11
@@ -573,6 +580,7 @@ def test_the_main_areas_choices_are_kept_by_the_session_so_they_outlive_their_ta
     assert widgets <= set(state._DEFAULTS)
 
 
+@pytest.mark.slow
 def test_weights_of_many_small_layers_are_drawn_on_the_server_not_in_one_heavy_chart():
     at = fresh()
     at.selectbox(key="data").set_value("xor").run()

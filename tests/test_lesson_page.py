@@ -27,6 +27,7 @@ def test_the_headlines_experiments_set_up_their_runs(label, config):
     assert holds(at, config)
 
 
+@pytest.mark.slow
 def test_each_lesson_step_sets_up_its_runs_and_opens_its_tab():
     at = fresh()
     for index, step in enumerate(lesson.STEPS):

@@ -183,6 +183,7 @@ def runs_in(value, seen=None) -> list:
     return [run for child in children for run in runs_in(child, seen)]
 
 
+@pytest.mark.slow
 def test_a_session_holds_configurations_never_a_run():
     at = AppTest.from_file(APP, default_timeout=60).run()
     for label in ("Keep this run", "Set up the question's lesson"):

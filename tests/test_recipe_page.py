@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from test_dashboard import all_text, button, fresh
 
 import mlp
@@ -22,6 +23,7 @@ def test_a_new_data_set_keeps_the_experiments_settings():
     assert at.query_params["data"] == "xor"  # linked by the page; bound widgets are linked by the browser
 
 
+@pytest.mark.slow
 def test_the_recipe_button_applies_the_data_sets_recipe():
     at = fresh()
     at.selectbox(key="data").set_value("circle").run()

@@ -116,6 +116,7 @@ def test_the_upload_limit_is_one_number():
     assert f"maxUploadSize = {MAX_FILE_BYTES // 1_000_000}" in config_toml  # Streamlit's own ceiling, in MB
 
 
+@pytest.mark.slow
 def test_a_link_without_iterations_to_a_large_network_opens_at_its_limit():
     """The widget's default is min(1,000, the budget's most); a link that leaves iterations out means that."""
     params = {"data": "circle", "points": "2000", "layers": "2,64,64,1"}
