@@ -411,22 +411,16 @@ def run(
             scenario = Scenario(server.url, users, seconds, think, seed, limit - (time.monotonic() - began), browser)
             marks: dict[str, float] = {}
 
+            def readings() -> tuple[float, float, float, float]:
+                """Clock, wall clock, the server's CPU seconds and the machine's busy seconds, now."""
+                return time.monotonic(), time.time(), cpu_seconds(server.pid), machine_busy()
+
             def started() -> None:
-                marks.update(
-                    start=time.monotonic(),
-                    start_wall=time.time(),
-                    server=cpu_seconds(server.pid),
-                    machine=machine_busy(),
-                )
+                marks["start"], marks["start_wall"], marks["server"], marks["machine"] = readings()
                 log(f"all open after {marks['start'] - began:.1f} s; driving for {seconds:g} s")
 
             def stopped() -> None:
-                marks.update(
-                    stop=time.monotonic(),
-                    stop_wall=time.time(),
-                    server_end=cpu_seconds(server.pid),
-                    machine_end=machine_busy(),
-                )
+                marks["stop"], marks["stop_wall"], marks["server_end"], marks["machine_end"] = readings()
                 log(f"driving done after {marks['stop'] - marks['start']:.1f} s; checking isolation")
 
             scenario.on_start, scenario.on_stop = started, stopped
