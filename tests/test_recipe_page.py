@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from test_dashboard import all_text, button, fresh
+from test_dashboard import all_text, button, fresh, metric
+from test_recipes import LEAST_ACCURACY
 
 import mlp
+from ui.header import ACCURACY
 from ui.sidebar import WIDGETS, widget_value
 
 RECIPE = "Settings that learn this data set"
@@ -56,3 +58,14 @@ def test_the_page_says_why_sse_on_200_points_cannot_learn():
     run = mlp.train(mlp.Config(data="circle", layers=(2, 16, 16, 1), init="xavier"))
     sentence = next(f.sentence for f in mlp.findings(run) if f.code == "step_too_large")
     assert "200" in sentence and sentence in all_text(at)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("data", "least"), LEAST_ACCURACY.items())
+def test_each_data_sets_recipe_learns_it_on_the_page(data, least):
+    at = fresh()
+    at.selectbox(key="data").set_value(data).run()
+    button(at, RECIPE).click().run()
+    assert not at.exception
+    shown = metric(at, ACCURACY)  # "100.0%": the share of points on the right side of 0.5
+    assert float(shown.rstrip("%")) / 100 >= least, (data, shown)
