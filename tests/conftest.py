@@ -10,6 +10,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 import mlp  # noqa: E402  (after the path above)
+from tests import harness  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +33,17 @@ LONGEST_FIRST = ("test_load.py", "test_scrub.py", "test_browser.py", "test_prope
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file's own order is kept
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A dashboard server for the browser tests, one per test file (tests/harness.py)."""
+    with harness.serve() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless Chromium for the browser tests, one per test file."""
+    with harness.browser() as chromium:
+        yield chromium

@@ -44,18 +44,6 @@ BOXES = """() => {
 
 
 @pytest.fixture(scope="module")
-def server():
-    with harness.serve() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with harness.browser() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
 def page(server, chromium):
     """The dashboard opened in a fresh session, with the question's network drawn."""
     app = harness.open_app(chromium, server, timeout=90)

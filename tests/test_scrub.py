@@ -83,18 +83,6 @@ async ({values, settle}) => {
 """
 
 
-@pytest.fixture(scope="module")
-def server():
-    with harness.serve() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with harness.browser() as chromium:
-        yield chromium
-
-
 class Scrubbed:
     """A tab of one run (Neurons by default), opened from a link in a new session, with the frames it sends counted."""
 
