@@ -5,6 +5,8 @@ The sidebar yields a configuration, one shared call trains it, and each tab draw
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from mlp import ConfigError, DataError
@@ -14,10 +16,12 @@ from ui.sidebar import SETTINGS, check_link, sidebar
 from ui.text import plain
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide")
+PHONE_CSS = Path(__file__).parent / "ui" / "phone.css"
 
 
 def main() -> None:
     state.init()
+    st.html(PHONE_CSS)  # style only: it takes no space on the page
     st.title("Backprop Lab")
     st.caption(
         "Why do hidden neurons that start with equal weights stay equal? Change the start in "

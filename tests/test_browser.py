@@ -197,8 +197,10 @@ def test_phone_width_reads_without_sideways_scrolling(server, chromium, capsys):
     try:
         widths = phone.evaluate(
             """() => { const main = document.querySelector('[data-testid="stMain"]');
+                       const tabs = document.querySelector('[data-testid="stTabs"] [role="tablist"]');
                        return {page: document.documentElement.scrollWidth, view: window.innerWidth,
-                               main: main.scrollWidth, mainView: main.clientWidth}; }"""
+                               main: main.scrollWidth, mainView: main.clientWidth,
+                               tabs: tabs.scrollWidth, tabsView: tabs.clientWidth}; }"""
         )
         first = phone.evaluate(
             """() => { const main = document.querySelector('[data-testid="stMain"]');
@@ -220,6 +222,8 @@ def test_phone_width_reads_without_sideways_scrolling(server, chromium, capsys):
                 f"({first / PHONE['height']:.1f} screens); screenshots in {paths[0].parent}"
             )
         assert widths["page"] <= widths["view"] and widths["main"] <= widths["mainView"] + 1, widths
+        # Every tab in sight: the tab list wraps onto a second row rather than scrolling sideways.
+        assert widths["tabs"] <= widths["tabsView"] + 1, widths
         assert first < 2 * PHONE["height"], f"the first chart is {first / PHONE['height']:.1f} screens down"
         assert_no_exception(phone)
     finally:

@@ -68,8 +68,8 @@ def test_default_page_shows_the_questions_run(default_page):
 
 
 def test_default_page_shows_the_questions_first_outputs(default_page):
-    outputs = next(df.value for df in default_page.dataframe if "a^L at 0" in df.value.columns)
-    assert round(float(outputs["a^L at 0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
+    outputs = next(df.value for df in default_page.dataframe if "aᴸ at 0" in df.value.columns)
+    assert round(float(outputs["aᴸ at 0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
 
 
 @pytest.mark.slow
@@ -372,10 +372,10 @@ CIRCLE = {"data": "circle", "points": "200", "init": "normal", "iterations": "20
 
 def test_outputs_table_shows_its_first_rows_and_says_so():
     at = link_page({**CIRCLE, "layers": "2,4,1"})
-    table = next(df.value for df in at.dataframe if "a^L at 20" in df.value.columns)
+    table = next(df.value for df in at.dataframe if "aᴸ at 20" in df.value.columns)
     run = mlp.train(mlp.Config(data="circle", points=200, layers=(2, 4, 1), init="normal", iterations=20))
     assert len(table) == 100
-    np.testing.assert_allclose(table["a^L at 20"], run.outputs[:100, 0], rtol=1e-12)
+    np.testing.assert_allclose(table["aᴸ at 20"], run.outputs[:100, 0], rtol=1e-12)
     assert "The first 100 of 200 rows; 'Download', 'Outputs CSV' above holds them all." in [c.value for c in at.caption]
 
 

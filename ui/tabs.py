@@ -86,7 +86,7 @@ def _surface_chart(config: Config) -> alt.LayerChart:
 def _outputs_table(config: Config) -> tuple[pd.DataFrame, int]:
     """The first MAX_TABLE_ROWS rows of the outputs against the targets, and how many rows there are."""
     run = trained(config)
-    names = {"observation": "obs", "initial": "a^L at 0", "output": f"a^L at {run.iterations_run:,}", "target": "y"}
+    names = {"observation": "obs", "initial": "aᴸ at 0", "output": f"aᴸ at {run.iterations_run:,}", "target": "y"}
     dropped = ["run", "initial"] if run.iterations_run == 0 else ["run"]  # one column when nothing ran
     dropped += ["neuron"] if run.outputs.shape[1] == 1 else []  # one output: its index says nothing
     table = frames.outputs_frame({"run": run}).drop(columns=dropped).rename(columns=names)
@@ -102,8 +102,9 @@ def results(run: Run) -> None:
         show(_outputs_chart(c))
     with right:
         table, rows = _outputs_table(c)
-        # Narrow columns, 4 digits: the table fits a phone's 390 px (356 px inside).
-        widths = {"obs": 40, "neuron": 56}
+        # Narrow columns, 4 digits: the table fits a phone's 390 px (356 px inside), and the outputs'
+        # columns get the room their headers need ("aᴸ at 100,000").
+        widths = {"obs": 40, "neuron": 56, "y": 44, "error": 62}
         other = (356 - sum(widths.get(name, 0) for name in table)) // sum(name not in widths for name in table)
         narrow = {name: st.column_config.NumberColumn(width=widths.get(name, other), format="%.4g") for name in table}
         st.dataframe(
