@@ -9,11 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from mlp import ConfigError, DataError
 from ui import compare, header, lesson, neurons, state, sweep, tabs
 from ui.runs import trained_on_page
-from ui.sidebar import SETTINGS, check_link, sidebar
-from ui.text import plain
+from ui.sidebar import SETTINGS, settings
 
 st.set_page_config(page_title="Backprop Lab", page_icon="🧮", layout="wide")
 PHONE_CSS = Path(__file__).parent / "ui" / "phone.css"
@@ -27,12 +25,8 @@ def main() -> None:
         "Why do hidden neurons that start with equal weights stay equal? Change the start in "
         f"{SETTINGS} and watch the weights, the symmetry and the maths of backprop."
     )
-    for note in check_link():
-        st.warning(plain(note))
-    try:
-        config = sidebar()
-    except (ConfigError, DataError) as error:
-        st.error(plain(str(error)))
+    config = settings()
+    if config is None:
         return
     run = trained_on_page(config)
     header.status(run)

@@ -8,7 +8,11 @@
    swapping ``.data`` on the chart for the call; the same on a deep copy of the chart instead (the
    alternative that leaves the chart alone); and the Arrow bytes of its data, which ui/chart.py keeps
    with the spec so that a rerun does not serialise them again.
-2. ``runner.postScriptGC`` (.streamlit/config.toml): a server started with it on, and one with it off;
+2. Scrubbed heatmaps (lab/scrub.py): Compare's chart of five runs of the question's network, W^0 to W^2 each
+   (15 heatmaps, 100 frames), in ms of CPU: building each heatmap in Altair (what a chart made in Altair pays
+   before it deep-copies them into its concatenations), against the whole chart assembled as dicts from the
+   layers Altair made once per kind of heatmap.
+3. ``runner.postScriptGC`` (.streamlit/config.toml): a server started with it on, and one with it off;
    the same session reruns the Weights tab ``--reruns`` times (nothing changes, so every chart comes
    from the cache): median seconds from the request to the run's end as the protocol sees it, and the
    server's memory after the reruns.
@@ -23,7 +27,7 @@ from collections.abc import Callable
 
 from benchmarks.load import status_kb
 from benchmarks.protocol import Session
-from lab import charts, frames
+from lab import charts, frames, scrub
 from mlp import Config, train
 from tests import harness
 
@@ -81,6 +85,25 @@ def chart_costs() -> dict[str, float]:
     return totals
 
 
+def scrub_costs() -> dict[str, float]:
+    """ms of CPU for Compare's scrubbed chart of five runs: its heatmaps built in Altair; the chart from templates."""
+    runs = [train(Config(init="normal", seed=seed)) for seed in range(5)]
+    iterations = scrub.shared_iterations(1000)
+
+    def over_time(run, l):
+        first = frames.matrix_frame(run.weights[0][l], l)
+        return scrub.over_time(first, [run.weights[run.snapshot_index(t)][l].ravel() for t in iterations])
+
+    pairs = [(f"run {i}", [(f"W{l}", over_time(run, l)) for l in range(3)]) for i, run in enumerate(runs)]
+    heatmaps = sum(len(matrices) for _, matrices in pairs)
+    values, labelled = True, True  # the question's matrices: every value written, every label shown
+    return {
+        f"{heatmaps} heatmaps built in Altair": heatmaps
+        * cpu_ms(lambda: scrub._heatmap_layers.__wrapped__("largest", None, values, labelled)),
+        "the chart assembled from templates": cpu_ms(lambda: scrub.compare_heatmaps(pairs, iterations)),
+    }
+
+
 def rerun_seconds(post_script_gc: bool, reruns: int) -> tuple[float, int]:
     """Median seconds of a rerun of the Weights tab, and the server's RSS (kB) after, with the option set."""
     env = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": str(post_script_gc).lower()}
@@ -98,8 +121,11 @@ def main() -> None:
     print(f"1. the Weights tab's {len(weights_tab_builders())} charts of {RUN.layers}: ms of CPU, all charts together")
     for name, ms in costs.items():
         print(f"  {name:32s} {ms:8.1f} ms")
+    print("2. Compare's scrubbed heatmaps of five runs of the question's network: ms of CPU")
+    for name, ms in scrub_costs().items():
+        print(f"  {name:36s} {ms:8.1f} ms")
     print(
-        "2. runner.postScriptGC: a rerun of the Weights tab (charts cached), median of "
+        "3. runner.postScriptGC: a rerun of the Weights tab (charts cached), median of "
         f"{args.reruns}, and the server's memory after"
     )
     for on in (True, False):

@@ -527,8 +527,10 @@ def surface_chart(surface_df: pd.DataFrame, points_df: pd.DataFrame, observation
     return alt.layer(surface, points).properties(width="container", height=380, title=title)
 
 
-def spec(chart: alt.TopLevelMixin) -> dict:
+def spec(chart: alt.TopLevelMixin | dict) -> dict:
     """The Vega-Lite spec of ``chart`` as ``st.vega_lite_chart`` takes it, with its data left as DataFrames.
+
+    A spec already in that form (a dict, as lab/scrub.py assembles its charts of many heatmaps) is returned as is.
 
     Every DataFrame becomes a named dataset (``spec["datasets"]``), which Streamlit sends as Arrow, so the
     spec can be cached and drawn again without Altair (``python -m benchmarks.workarounds``: converting the
@@ -538,6 +540,8 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     transformer, is one global setting for every thread of the server; converting a deep copy of the
     chart costs 110 ms for those 7 charts, against 72 ms here.
     """
+    if isinstance(chart, dict):
+        return chart
     datasets: dict[str, pd.DataFrame] = {}
     names: dict[int, str] = {}
     swapped: list[tuple[alt.TopLevelMixin, pd.DataFrame]] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lab.text import notation
 from mlp import Finding, Run
 
 CAPACITY = ("clones", "near_clones")
@@ -51,7 +52,7 @@ def headline(run: Run, found: Sequence[Finding]) -> str | None:
     that cannot learn at all (a step too large, a blow-up) come first, in their findings' words.
     """
     codes = {f.code for f in found}
-    parts = [f"**Why it does not learn.** {f.sentence}" for f in found if f.code in STOPPED]
+    parts = [f"**Why it does not learn.** {notation(f.sentence)}" for f in found if f.code in STOPPED]
     if codes & set(CAPACITY):
         size, acts = "-".join(map(str, run.config.layers)), "-".join(map(str, acts_as(run, found)))
         if "clones" in codes:

@@ -16,6 +16,8 @@ chart's selection parameters (``on_select``); these are plain variable parameter
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -39,8 +41,11 @@ from mlp.training import snapshot_schedule
 MAX_FRAMES = 100  # snapshots a chart holds at most
 MAX_VALUES = 200_000  # rows x frames a chart holds at most (about 1.6 MB as float64)
 MAX_CELLS = 2_000  # heatmap cells a frame redraws at most (each costs microseconds of Vega's interpreter)
-# Heatmaps one scrubbed chart holds at most: Altair builds each in 0.1-0.2 s of the server's CPU here (four
-# compared runs of the question's network, 12 heatmaps: 1.4 s; 20 hidden layers of 8 on Weights, 40: 8.9 s).
+# Heatmaps one scrubbed chart holds at most, and so the browser lays out per frame; past it the page keeps the
+# server's slider. The limit came when Altair built each heatmap in 0.1-0.2 s of the server's CPU (20 hidden
+# layers of 8 on Weights, 40 heatmaps: 8.9 s); assembled from templates they cost milliseconds now
+# (``python -m benchmarks.workarounds``). tests/test_scrub.py times a frame of the question's Weights tab
+# (8 heatmaps) in Chromium; a larger limit would need that measured for 16 heatmaps and more first.
 MAX_HEATMAPS = 16
 LOOP_SECONDS = 6.0  # play runs through all frames in about this long
 FRAME_MS = (60, 400)  # bounds of the time a frame stays on screen while playing, ms
@@ -181,18 +186,18 @@ def _largest(cells: pd.DataFrame) -> list[float]:
     return [float(x) if x > 0 else 1.0 for x in v]
 
 
-def _heatmap(cells: pd.DataFrame, title: str, name: str, domain: tuple[float, float] | None = None) -> alt.LayerChart:
-    """A wide frame (KEYS, v0 .. v{K-1}) -> one heatmap that follows ``frame``.
+@functools.cache
+def _heatmap_layers(name: str, domain: tuple[float, float] | None, values: bool, labelled: bool) -> str:
+    """The layers of one kind of heatmap as Vega-Lite JSON, made by Altair once per kind.
 
     Without ``domain`` the colour scale is diverging and spans each frame's own largest |value| (the array
     parameter ``name``), so a gradient that shrinks a thousandfold stays visible; with it, sequential over
-    ``domain`` in every frame (activations). Values are written in while the matrix has at most
-    MAX_VALUE_CELLS cells. The layers share the data and properties of the layer chart (as lab.charts._grid
-    does: Altair compares layers' data by printing them, and copies a chart on every ``properties`` call).
+    ``domain`` in every frame (activations). ``values``: the values are written in the cells; ``labelled``:
+    every row and column is labelled (else every other one). Altair takes tens of milliseconds to build a
+    heatmap and deep-copies every subchart into each concatenation that holds it; a chart of many heatmaps is
+    assembled from these layers as plain dicts instead (``python -m benchmarks.workarounds``).
     """
-    rows, cols = cells["row"].nunique(), cells["col"].nunique()
-    width, height = min(CELL[0], MAX_MATRIX_WIDTH / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
-    overlap = {"labelOverlap": False} if max(rows, cols) <= MAX_LABELLED else {"labelOverlap": "parity"}
+    overlap = {"labelOverlap": False} if labelled else {"labelOverlap": "parity"}
     base = (
         alt.Chart()
         .transform_calculate(**current())
@@ -222,13 +227,25 @@ def _heatmap(cells: pd.DataFrame, title: str, name: str, domain: tuple[float, fl
     legend = alt.Legend(title=None, gradientLength=120, labelExpr=SHORT)  # written as the cells are
     color = alt.Color("value:Q", scale=scale, legend=legend)
     layers = [base.mark_rect().encode(color=alt.condition("isFinite(datum.value)", color, alt.value(MISSING)))]
-    if rows * cols <= MAX_VALUE_CELLS:
+    if values:
         layers.append(
             base.mark_text(fontSize=10)
             .transform_calculate(label=SHORT)
             .encode(text="label:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
         )
-    return alt.layer(*layers, data=cells, width=alt.Step(width), height=alt.Step(height), title=title)
+    dicts = [layer.to_dict(validate=False, context={"top_level": False}) for layer in layers]
+    return json.dumps([{k: v for k, v in layer.items() if k != "data"} for layer in dicts])  # the data: the heatmap's
+
+
+def _heatmap(cells: pd.DataFrame, title: str, name: str, domain: tuple[float, float] | None = None) -> dict:
+    """A wide frame (KEYS, v0 .. v{K-1}) -> one heatmap that follows ``frame``, as a Vega-Lite layer dict whose
+    ``data`` is the frame itself (:func:`_spec` names it). Colours as in :func:`_heatmap_layers`; values are
+    written in while the matrix has at most MAX_VALUE_CELLS cells."""
+    rows, cols = cells["row"].nunique(), cells["col"].nunique()
+    width, height = min(CELL[0], MAX_MATRIX_WIDTH / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
+    layers = _heatmap_layers(name, domain, rows * cols <= MAX_VALUE_CELLS, max(rows, cols) <= MAX_LABELLED)
+    size = {"width": {"step": width}, "height": {"step": height}}
+    return {"layer": json.loads(layers), "data": cells, **size, "title": title}
 
 
 def activation_matrices(frames: Sequence[pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
@@ -251,16 +268,31 @@ def _range(matrices: Sequence[tuple[str, pd.DataFrame]]) -> tuple[float, float]:
     return (low, high) if high > low else (low - 0.5, high + 0.5)
 
 
-INDEPENDENT = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))  # each heatmap its own colour scale
+INDEPENDENT = {"scale": {"color": "independent"}}  # each heatmap its own colour scale
 
 
-def _with_params(chart: alt.TopLevelMixin, params: list[alt.Parameter]) -> alt.TopLevelMixin:
-    """``chart`` with top-level ``params`` (and no ARIA), set in place: Altair's ``add_params`` deep-copies every
-    subchart of a concatenation (seconds for the Weights tab's 100 frames)."""
-    chart.params = [p.param for p in params]  # the schema objects behind alt.param()
-    chart.usermeta = {"embedOptions": {"renderer": "canvas"}}
-    chart.config = alt.Config(aria=False)  # no ARIA description per mark: it formats every value of every frame
-    return chart
+def _spec(chart: dict, params: list[alt.Parameter]) -> dict:
+    """A top-level spec of ``chart`` (concatenations of :func:`_heatmap` dicts) with ``params``, drawn on a canvas
+    without ARIA (a description per mark formats every value of every frame), its frames named datasets (the
+    form of lab.charts.spec, which passes it through)."""
+    datasets: dict[str, pd.DataFrame] = {}
+
+    def named(part):
+        if isinstance(part, dict):
+            if isinstance(part.get("data"), pd.DataFrame):
+                name = f"data-{len(datasets)}"
+                datasets[name] = part["data"]
+                part = part | {"data": {"name": name}}
+            return {key: named(value) for key, value in part.items()}
+        return [named(p) for p in part] if isinstance(part, list) else part
+
+    spec = {"$schema": alt.SCHEMA_URL, **named(chart), "params": [p.param.to_dict() for p in params]}
+    canvas = {"usermeta": {"embedOptions": {"renderer": "canvas"}}, "config": {"aria": False}}
+    return spec | canvas | {"datasets": datasets}
+
+
+def _title(text: str | alt.ExprRef, **properties) -> dict:
+    return alt.Title(text, **properties).to_dict()
 
 
 def frame_cells(matrices: Sequence[tuple[str, Frames]]) -> int:
@@ -274,7 +306,7 @@ def scrub_heatmaps(
     columns: int = 2,
     activations: Sequence[tuple[str, Frames]] = (),
     activation_domain: tuple[float, float] | None = None,
-) -> alt.VConcatChart:
+) -> dict:
     """(title, frames) pairs -> their heatmaps in rows of ``columns``, one range input for all.
 
     For the Weights tab: ``[("W^0", [matrix_frame(run.weights[s][0], 0) for s in kept]), ("dC/dW^0", ...), ...]``
@@ -292,14 +324,14 @@ def scrub_heatmaps(
     activations = [(title, _wide(frames)) for title, frames in activations]
     maps = [_heatmap(cells, title, f"largest_{i}") for i, (title, cells) in enumerate(matrices)]
     largest = [alt.param(name=f"largest_{i}", value=_largest(cells)) for i, (_, cells) in enumerate(matrices)]
-    rows = [alt.hconcat(*maps[i : i + columns], resolve=INDEPENDENT) for i in range(0, len(maps), columns)]
+    rows = [{"hconcat": maps[i : i + columns], "resolve": INDEPENDENT} for i in range(0, len(maps), columns)]
     if activations:
         domain = activation_domain or _range(activations)
         layers = [_heatmap(cells, title, "", domain) for title, cells in activations]
-        title = alt.Title("Hidden activations a^l, one row per observation", subtitle="identical columns: clones")
-        rows.append(alt.hconcat(*layers, title=title))
-    title = alt.Title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)
-    return _with_params(alt.vconcat(*rows, title=title, resolve=INDEPENDENT), [*controls(iterations), *largest])
+        title = _title("Hidden activations a^l, one row per observation", subtitle="identical columns: clones")
+        rows.append({"hconcat": layers, "title": title})
+    chart = {"vconcat": rows, "title": _title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)}
+    return _spec(chart | {"resolve": INDEPENDENT}, [*controls(iterations), *largest])
 
 
 # Side by side: every compared run's W^l at one shared iteration (for the Compare tab).
@@ -314,7 +346,7 @@ def compare_heatmaps(
     runs: Sequence[tuple[str, Sequence[tuple[str, Frames]]]],
     iterations: Sequence[int],
     colours: Mapping[str, str] | None = None,
-) -> alt.HConcatChart:
+) -> dict:
     """(run name, [(title, frames), ...]) per run -> one column per run, its W^l one under the other, every run
     at the same iteration ``iterations[frame]``, one colour scale for all.
 
@@ -329,12 +361,12 @@ def compare_heatmaps(
     runs = [(name, [(title, _wide(frames)) for title, frames in pairs]) for name, pairs in runs]
     largest = np.max([_largest(cells) for _, pairs in runs for _, cells in pairs], axis=0).tolist()
     columns = [
-        alt.vconcat(
-            *[_heatmap(cells, title, "largest") for title, cells in pairs],
-            title=alt.Title(name, color=(colours or {}).get(name, "black"), anchor="start"),
-        )
+        {
+            "vconcat": [_heatmap(cells, title, "largest") for title, cells in pairs],
+            "title": _title(name, color=(colours or {}).get(name, "black"), anchor="start"),
+        }
         for name, pairs in runs
     ]
-    title = alt.Title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)
-    chart = alt.hconcat(*columns, title=title, resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="shared")))
-    return _with_params(chart, [*controls(iterations), alt.param(name="largest", value=largest)])
+    title = _title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)
+    chart = {"hconcat": columns, "title": title, "resolve": {"scale": {"color": "shared"}}}
+    return _spec(chart, [*controls(iterations), alt.param(name="largest", value=largest)])

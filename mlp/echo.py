@@ -2,7 +2,7 @@
 
 Every message that repeats what a user typed, uploaded or put in a link (a link's key or value, a
 file's name, header or cell, a JSON key, a flag) goes through :func:`echo`. The page escapes its
-messages for Markdown as a whole (``ui.text.plain``); the echo makes sure that the user's part of
+messages for Markdown as a whole (``lab.text.plain``); the echo makes sure that the user's part of
 a sentence is one line of at most ``ECHO_LENGTH`` visible characters.
 """
 

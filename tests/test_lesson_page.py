@@ -8,8 +8,8 @@ from test_dashboard import all_text, button, fresh, open_tab
 import mlp
 from lab import lesson
 from lab.diagnosis import headline
+from lab.text import notation
 from ui.sidebar import WIDGETS, widget_value
-from ui.text import notation
 
 
 def holds(at, config: mlp.Config) -> bool:

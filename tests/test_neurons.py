@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_scrub_specs import validated
 
 import mlp
 from lab import charts, frames, neurons, scrub
@@ -357,8 +358,7 @@ def test_scrub_heatmaps_hold_every_frame_and_its_own_colour_range(default_run):
             (f"dC/dW^{l}", [frames.matrix_frame(default_run.gradients[s][l], l) for s in kept]),
         )
     ]
-    chart = scrub.scrub_heatmaps(matrices, [int(default_run.snapshot_iterations[s]) for s in kept])
-    spec = chart.to_dict()  # validates
+    spec = validated(scrub.scrub_heatmaps(matrices, [int(default_run.snapshot_iterations[s]) for s in kept]))
     params = {p["name"]: p for p in spec["params"]}
     assert params[scrub.FRAME]["bind"]["max"] == len(kept) - 1
     largest = params["largest_1"]["value"]  # dC/dW^0, per frame
@@ -366,7 +366,7 @@ def test_scrub_heatmaps_hold_every_frame_and_its_own_colour_range(default_run):
     assert len(spec["vconcat"]) == 3 and all(len(row["hconcat"]) == 2 for row in spec["vconcat"])
     w0 = spec["vconcat"][0]["hconcat"][0]
     assert w0["title"] == "W^0"
-    cells = pd.DataFrame(spec["datasets"][w0["data"]["name"]])
+    cells = spec["datasets"][w0["data"]["name"]]
     np.testing.assert_array_equal(per_frame(cells, "v")[:, -1], default_run.weights[kept[-1]][0].ravel())
     color = w0["layer"][0]["encoding"]["color"]["condition"]["scale"]
     assert color["domain"] == {"expr": "[-largest_0[frame], largest_0[frame]]"} and color["domainMid"] == 0
@@ -401,7 +401,8 @@ def test_update_chart_rings_each_clone_column_in_the_neurons_views_colour(defaul
 def test_scrub_heatmap_labels_are_the_shorter_form():
     """Cells and legend are written by one Vega expression (tests/test_scrub.py reads what it writes in a browser)."""
     assert "'.3~g'" in scrub.SHORT and "'.2~e'" in scrub.SHORT
-    spec = scrub.scrub_heatmaps([("W", [frames.matrix_frame(np.array([[0.599, -0.000125]]), 0)] * 2)], [0, 1]).to_dict()
+    W = frames.matrix_frame(np.array([[0.599, -0.000125]]), 0)
+    spec = validated(scrub.scrub_heatmaps([("W", [W, W])], [0, 1]))
     text = next(v for v in views(spec) if v["mark"]["type"] == "text")
     assert text["transform"][-1] == {"calculate": scrub.SHORT, "as": "label"}
     legend = next(v for v in views(spec) if v["mark"]["type"] == "rect")["encoding"]["color"]["condition"]["legend"]

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from altair.vegalite.v6.schema.core import Root
 from streamlit.testing.v1 import AppTest
 
 import mlp
@@ -33,6 +35,17 @@ def sigmoid(n: np.ndarray) -> np.ndarray:
 
 def values(df, frame: int) -> np.ndarray:
     return df[scrub.values_column(frame)].to_numpy()
+
+
+def validated(spec: dict) -> dict:
+    """``spec`` (a scrubbed chart: its frames are named DataFrames) checked against Vega-Lite's schema."""
+    Root.validate(spec | {"datasets": {name: df.to_dict("records") for name, df in spec["datasets"].items()}})
+    return spec
+
+
+def data(spec: dict, view: dict) -> pd.DataFrame:
+    """The frame a view of ``spec`` draws."""
+    return spec["datasets"][view["data"]["name"]]
 
 
 def test_activation_matrices_hold_the_forward_pass(question):
@@ -62,16 +75,16 @@ def weights_chart(run: mlp.Run, kept: list[int]):
 
 def test_weights_chart_validates_and_holds_every_kept_snapshot(question):
     kept = [0, 50, len(question.snapshot_iterations) - 1]
-    spec = weights_chart(question, kept).to_dict()  # validates against Vega-Lite's schema
+    spec = validated(weights_chart(question, kept))
     params = {p["name"]: p for p in spec["params"]}
     assert params[scrub.FRAME]["bind"]["max"] == 2 and params[scrub.FRAME]["value"] == 2
     assert params[scrub.ITERATIONS]["value"] == [int(question.snapshot_iterations[s]) for s in kept]
     assert [len(row["hconcat"]) for row in spec["vconcat"]] == [2, 2, 2, 2]  # W^l beside dC/dW^l; a^1 beside a^2
     gradient_scale = params["largest_1"]["value"]  # dC/dW^0 at each frame
     np.testing.assert_allclose(gradient_scale, [np.abs(question.gradients[s][0]).max() for s in kept], rtol=1e-12)
-    data = weights_chart(question, kept).vconcat[0].hconcat[1].data  # dC/dW^0's cells, one column per frame
+    cells = data(spec, spec["vconcat"][0]["hconcat"][1])  # dC/dW^0's cells, one column per frame
     for k, s in enumerate(kept):
-        np.testing.assert_allclose(values(data, k), question.gradients[s][0].ravel(), rtol=1e-12)
+        np.testing.assert_allclose(values(cells, k), question.gradients[s][0].ravel(), rtol=1e-12)
 
 
 def test_compare_heatmaps_line_runs_up_at_one_iteration_on_one_scale(question, normal):
@@ -88,14 +101,13 @@ def test_compare_heatmaps_line_runs_up_at_one_iteration_on_one_scale(question, n
         )
         for name, r in runs.items()
     ]
-    chart = scrub.compare_heatmaps(pairs, iterations)
-    spec = chart.to_dict()
+    spec = validated(scrub.compare_heatmaps(pairs, iterations))
     assert spec["resolve"]["scale"]["color"] == "shared"
     assert [c["title"]["text"] for c in spec["hconcat"]] == ["ones", "normal"]
     largest = next(p for p in spec["params"] if p["name"] == "largest")["value"]
     expected = [max(np.abs(W).max() for r in runs.values() for W in r.weights[r.snapshot_index(t)]) for t in iterations]
     np.testing.assert_allclose(largest, expected, rtol=1e-12)
-    w2 = chart.hconcat[1].vconcat[2].data  # the normal run's W^2, frame k at iteration 100 k
+    w2 = data(spec, spec["hconcat"][1]["vconcat"][2])  # the normal run's W^2, frame k at iteration 100 k
     np.testing.assert_allclose(values(w2, 3), normal.weights[normal.snapshot_index(300)][2].ravel(), rtol=1e-12)
 
 

@@ -24,7 +24,7 @@ from ui.cache import shared
 P = ParamSpec("P")
 
 
-def chart_spec(build: Callable[P, alt.TopLevelMixin]) -> Callable[P, dict]:
+def chart_spec(build: Callable[P, alt.TopLevelMixin | dict]) -> Callable[P, dict]:
     """``build(*args)``'s Vega-Lite spec, with its data as Arrow bytes, built once per arguments and shared."""
 
     @functools.wraps(build)

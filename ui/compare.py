@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lab import charts, frames, scrub
+from lab.text import plain
 from mlp import Config, ConfigError, Run
 from ui import state
 from ui.chart import chart_spec, show
@@ -16,7 +17,6 @@ from ui.kept import colours as run_colours
 from ui.runs import trained, trained_on_page
 from ui.sidebar import MAX_UPLOAD_BYTES
 from ui.tabs import heatmap_side, matrices_shown
-from ui.text import plain
 from ui.uploads import config_from_upload
 
 MAX_COMPARED = 4
@@ -152,7 +152,7 @@ def _largest(run: Run, snapshot: int) -> float:
 
 
 @chart_spec
-def _scrub_chart(named: Named, colours: Colours, shown: tuple[int, ...]) -> alt.HConcatChart:
+def _scrub_chart(named: Named, colours: Colours, shown: tuple[int, ...]) -> dict:
     """Every run's W^l of ``shown`` at every iteration of a shared schedule: scrubbed and played in the browser."""
     runs = _runs(named)
     iterations = scrub.shared_iterations(max(r.iterations_run for r in runs.values()))

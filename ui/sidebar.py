@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lab.text import plain
 from mlp import INITIALIZERS, Config, ConfigError, DataError, read_csv
 from mlp.config import RECIPE_KEEPS, most_iterations, query_text, recipe
 from mlp.data import DATASETS, MAX_FILE_BYTES, MAX_ROWS, Dataset, from_rows
@@ -347,6 +348,17 @@ def _most_iterations(values: dict[str, Any]) -> int:
 
 def _section(name: str) -> list[str]:
     return [field.name for field in FIELDS.values() if field.section == name]
+
+
+def settings() -> Config | None:
+    """The link's notes above the page, then the sidebar's configuration; None, with the reason shown, if invalid."""
+    for note in check_link():
+        st.warning(plain(note))
+    try:
+        return sidebar()
+    except (ConfigError, DataError) as error:
+        st.error(plain(str(error)))
+        return None
 
 
 def sidebar() -> Config:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lab import charts, frames
+from lab.text import plain
 from mlp import Config, ConfigError
 from mlp.config import MAX_SWEEP_RUNS, SweepSpec
 from mlp.optimizers import OPTIMIZERS
@@ -17,7 +18,6 @@ from ui.chart import chart_spec, show
 from ui.kept import ALREADY, KEPT, keep
 from ui.runs import BUFFERS
 from ui.sidebar import SETTINGS, apply_config
-from ui.text import plain
 
 MAX_LISTED = 16  # runs of a clicked cell listed (a cell holds one run per seed)
 STATE = 8  # copies of the stacked weights a sweep holds: weights, gradients, optimizer state, best so far ...

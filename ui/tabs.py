@@ -18,6 +18,7 @@ import streamlit as st
 
 from lab import charts, frames, neurons, scrub
 from lab.diagnosis import diagnose, status_sentence
+from lab.text import notation
 from mlp import Config, Finding, Run, chaotic, clone_groups
 from mlp.findings import moved_start
 from mlp.gradcheck import gradient_check
@@ -25,7 +26,6 @@ from ui import state
 from ui.cache import shared
 from ui.chart import chart_spec, show
 from ui.runs import findings_of, trained
-from ui.text import notation
 
 WEIGHT_CELLS = 24_000  # heatmap cells on the Weights tab (and on the Compare tab), shared by its matrices
 MAX_MATRICES = 10  # W^l drawn at once (with their gradients); deeper networks show them ten at a time
@@ -202,7 +202,7 @@ def _kept(config: Config, shown: range) -> np.ndarray:
 
 
 @chart_spec
-def _scrub_chart(config: Config, shown: range) -> alt.VConcatChart:
+def _scrub_chart(config: Config, shown: range) -> dict:
     """W^l, dC/dW^l and the hidden activations at every kept snapshot, one range input for all."""
     run, kept = trained(config), _kept(config, shown)
     matrices = [

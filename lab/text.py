@@ -1,8 +1,10 @@
-"""Text from users (links, uploads, tables) shown as it is: never Markdown, LaTeX, HTML or a link.
+"""Sentences for Markdown: user text shown as it is, engine sentences with their notation as maths.
 
 Streamlit renders Markdown in ``st.markdown``, ``st.caption``, ``st.error``, ``st.warning`` ... so
-every message written with them that holds user text goes through :func:`plain`; the user's part
-of the message was already made one short line by ``mlp.echo.echo``.
+every message written with them that holds user text (links, uploads, tables) goes through
+:func:`plain`, never becoming Markdown, LaTeX, HTML or a link; the user's part of the message was
+already made one short line by ``mlp.echo.echo``. An engine sentence goes through :func:`notation`,
+which renders the learner's caret notation (``a^2``, ``dC/dW^1``) and leaves the rest plain.
 """
 
 from __future__ import annotations
