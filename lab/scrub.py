@@ -295,6 +295,16 @@ def _title(text: str | alt.ExprRef, **properties) -> dict:
     return alt.Title(text, **properties).to_dict()
 
 
+def too_large(heatmaps: int, cells: int) -> str | None:
+    """Why a chart of ``heatmaps`` heatmaps redrawing ``cells`` cells a frame cannot scrub in the browser, in
+    words; None when it can."""
+    if heatmaps > MAX_HEATMAPS:
+        return f"These are {heatmaps} heatmaps, more than the {MAX_HEATMAPS} one chart holds while scrubbing"
+    if cells > MAX_CELLS:
+        return f"One iteration of these heatmaps is {cells:,} cells, more than the {MAX_CELLS:,} a frame may redraw"
+    return None
+
+
 def frame_cells(matrices: Sequence[tuple[str, Frames]]) -> int:
     """Heatmap cells one frame of ``matrices`` redraws."""
     return sum(len(frames) if isinstance(frames, pd.DataFrame) else len(frames[0]) for _, frames in matrices)
@@ -314,12 +324,12 @@ def scrub_heatmaps(
     (``kept_frames`` picks them). ``activations`` (from
     :func:`activation_matrices`) add a row of the hidden activations, coloured over ``activation_domain``
     (``(0, 1)`` for sigmoid; by default the lowest and highest value of every frame). Pass the spec through
-    :func:`playable` for the play checkbox to run. More than MAX_CELLS cells in all are refused
-    (ValueError): a frame would take too long to draw; the tab keeps its server-side slider for them.
+    :func:`playable` for the play checkbox to run. A chart :func:`too_large` to scrub is refused (ValueError):
+    a frame would take too long to draw; the tab keeps its server-side slider for it.
     """
-    cells = frame_cells([*matrices, *activations])
-    if cells > MAX_CELLS:
-        raise ValueError(f"{cells:,} cells are more than the {MAX_CELLS:,} a frame may redraw; keep the slider")
+    reason = too_large(len(matrices) + len(activations), frame_cells([*matrices, *activations]))
+    if reason:
+        raise ValueError(reason)
     matrices = [(title, _wide(frames)) for title, frames in matrices]
     activations = [(title, _wide(frames)) for title, frames in activations]
     maps = [_heatmap(cells, title, f"largest_{i}") for i, (title, cells) in enumerate(matrices)]
@@ -353,11 +363,12 @@ def compare_heatmaps(
     Frame ``k`` of every run is its snapshot nearest iteration ``iterations[k]`` (``Run.snapshot_index``); runs
     with other snapshot schedules still line up. The scale spans each frame's largest |w| over every run, so
     one colour means one value across the columns. Each run's name is written in its colour (``colours``).
-    More than MAX_CELLS cells a frame are refused (ValueError).
+    A chart :func:`too_large` to scrub is refused (ValueError).
     """
-    cells = frame_cells([pair for _, pairs in runs for pair in pairs])
-    if cells > MAX_CELLS:
-        raise ValueError(f"{cells:,} cells are more than the {MAX_CELLS:,} a frame may redraw; keep the slider")
+    heatmaps = [pair for _, pairs in runs for pair in pairs]
+    reason = too_large(len(heatmaps), frame_cells(heatmaps))
+    if reason:
+        raise ValueError(reason)
     runs = [(name, [(title, _wide(frames)) for title, frames in pairs]) for name, pairs in runs]
     largest = np.max([_largest(cells) for _, pairs in runs for _, cells in pairs], axis=0).tolist()
     columns = [

@@ -111,12 +111,18 @@ def test_compare_heatmaps_line_runs_up_at_one_iteration_on_one_scale(question, n
     np.testing.assert_allclose(values(w2, 3), normal.weights[normal.snapshot_index(300)][2].ravel(), rtol=1e-12)
 
 
-def test_too_many_cells_are_refused(question):
+def test_too_many_cells_or_heatmaps_are_refused(question):
     big = [("W", [frames.matrix_frame(np.zeros((50, 41)), 0)])]
-    with pytest.raises(ValueError, match="2,050 cells are more than the 2,000"):
+    with pytest.raises(ValueError, match="2,050 cells, more than the 2,000"):
         scrub.scrub_heatmaps(big, [0])
     with pytest.raises(ValueError, match="2,050 cells"):
         scrub.compare_heatmaps([("run", big)], [0])
+    many = [(f"W^{l}", [frames.matrix_frame(np.zeros((2, 1)), l)]) for l in range(scrub.MAX_HEATMAPS + 1)]
+    with pytest.raises(ValueError, match="17 heatmaps, more than the 16"):
+        scrub.scrub_heatmaps(many, [0])
+    with pytest.raises(ValueError, match="17 heatmaps"):
+        scrub.compare_heatmaps([("one", many[:9]), ("other", many[9:])], [0])
+    assert scrub.too_large(scrub.MAX_HEATMAPS, scrub.MAX_CELLS) is None
 
 
 @pytest.mark.parametrize(

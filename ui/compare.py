@@ -171,14 +171,15 @@ def _scrub_chart(named: Named, colours: Colours, shown: tuple[int, ...]) -> dict
 
 def _weights_side_by_side(named: Named, colours: Colours) -> None:
     """Every run's W^l at one shared iteration, with one shared colour scale: in the browser (a slider and a
-    play button in the chart) while every frame has at most scrub.MAX_CELLS cells, else one row per W^l at the
+    play button in the chart) unless the chart is scrub.too_large to scrub, else one row per W^l at the
     iteration of a slider on the server."""
     runs = _runs(named)
     last = max(r.iterations_run for r in runs.values())
     shown = matrices_shown(max(len(r.weights[0]) for r in runs.values()), MAX_MATRICES, state.COMPARE_MATRICES)
     cells = sum(r.weights[0][l].size for r in runs.values() for l in shown if l < len(r.weights[0]))
     heatmaps = sum(l < len(r.weights[0]) for r in runs.values() for l in shown)
-    if last > 0 and cells <= scrub.MAX_CELLS and heatmaps <= scrub.MAX_HEATMAPS:
+    reason = scrub.too_large(heatmaps, cells)
+    if last > 0 and reason is None:
         show(scrub.playable(_scrub_chart(named, colours, tuple(shown))), width="content")
         st.caption(
             f"Every run at the same iteration, {min(scrub.MAX_FRAMES, last + 1)} iterations from 0 to {last:,}: "
@@ -186,11 +187,7 @@ def _weights_side_by_side(named: Named, colours: Colours) -> None:
         )
         return
     if last > 0:
-        st.caption(
-            f"{heatmaps} heatmaps of {cells:,} weights are more than one chart scrubs quickly in the browser "
-            f"({scrub.MAX_HEATMAPS} heatmaps, {scrub.MAX_CELLS:,} weights): the server draws the iteration of this "
-            "slider."
-        )
+        st.caption(f"{reason}: the server draws the iteration of this slider.")
     iteration = st.slider("Iteration (all runs)", 0, max(last, 1), last, key=state.COMPARE_ITERATION)
     snapshots = tuple(r.snapshot_index(iteration) for r in runs.values())
     domain = max(_largest(r, s) for r, s in zip(runs.values(), snapshots))

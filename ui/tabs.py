@@ -182,18 +182,8 @@ def server_scrub_reason(config: Config, shown: range, side: int) -> str | None:
             "each iteration."
         )
     heatmaps = 2 * len(shown) + len(n[1:-1])  # W^l and dC/dW^l, one activation heatmap per hidden layer
-    if heatmaps > scrub.MAX_HEATMAPS:
-        return (
-            f"These are {heatmaps} heatmaps, more than the {scrub.MAX_HEATMAPS} one chart holds while scrubbing in "
-            "the browser: the slider asks the server for each iteration."
-        )
-    cells = frame_cells(config, shown)
-    if cells > scrub.MAX_CELLS:
-        return (
-            f"One iteration of these heatmaps is {cells:,} cells, more than the {scrub.MAX_CELLS:,} a browser "
-            "redraws quickly while scrubbing: the slider asks the server for each iteration."
-        )
-    return None
+    reason = scrub.too_large(heatmaps, frame_cells(config, shown))
+    return None if reason is None else f"{reason}: the slider asks the server for each iteration."
 
 
 def _kept(config: Config, shown: range) -> np.ndarray:
