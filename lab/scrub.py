@@ -36,6 +36,7 @@ from lab.charts import (
     MISSING,
     SEQUENTIAL,
 )
+from lab.frames import unicode
 from mlp.training import snapshot_schedule
 
 MAX_FRAMES = 100  # snapshots a chart holds at most
@@ -220,11 +221,14 @@ def _heatmap_layers(name: str, domain: tuple[float, float] | None, values: bool,
         d = f"{name}[{FRAME}]"
         scale = alt.Scale(scheme=DIVERGING, domain=alt.ExprRef(f"[-{d}, {d}]"), domainMid=0)
         dark = f"abs(datum.value) > {DARK_DIVERGING} * {d}"
+        ends = alt.ExprRef(f"[-{d}, 0, {d}]")
     else:
         low, high = domain
         scale = alt.Scale(scheme=SEQUENTIAL, domain=[low, high])
         dark = f"datum.value < {low + DARK_SEQUENTIAL * (high - low)!r}"
-    legend = alt.Legend(title=None, gradientLength=120, labelExpr=SHORT)  # written as the cells are
+        ends = [low, high]
+    # The legend writes the ends of the colour scale as the cells are written (1.07, not the round 1 inside).
+    legend = alt.Legend(title=None, gradientLength=120, values=ends, labelExpr=SHORT)
     color = alt.Color("value:Q", scale=scale, legend=legend)
     layers = [base.mark_rect().encode(color=alt.condition("isFinite(datum.value)", color, alt.value(MISSING)))]
     if values:
@@ -239,13 +243,14 @@ def _heatmap_layers(name: str, domain: tuple[float, float] | None, values: bool,
 
 def _heatmap(cells: pd.DataFrame, title: str, name: str, domain: tuple[float, float] | None = None) -> dict:
     """A wide frame (KEYS, v0 .. v{K-1}) -> one heatmap that follows ``frame``, as a Vega-Lite layer dict whose
-    ``data`` is the frame itself (:func:`_spec` names it). Colours as in :func:`_heatmap_layers`; values are
-    written in while the matrix has at most MAX_VALUE_CELLS cells."""
+    ``data`` is the frame itself (:func:`_spec` names it), titled in Unicode notation (``W^0`` -> ``W⁰``).
+    Colours as in :func:`_heatmap_layers`; values are written in while the matrix has at most MAX_VALUE_CELLS
+    cells."""
     rows, cols = cells["row"].nunique(), cells["col"].nunique()
     width, height = min(CELL[0], MAX_MATRIX_WIDTH / max(cols, 1)), min(CELL[1], MAX_GRID / max(rows, 1))
     layers = _heatmap_layers(name, domain, rows * cols <= MAX_VALUE_CELLS, max(rows, cols) <= MAX_LABELLED)
     size = {"width": {"step": width}, "height": {"step": height}}
-    return {"layer": json.loads(layers), "data": cells, **size, "title": title}
+    return {"layer": json.loads(layers), "data": cells, **size, "title": unicode(title)}
 
 
 def activation_matrices(frames: Sequence[pd.DataFrame]) -> list[tuple[str, pd.DataFrame]]:
@@ -255,7 +260,8 @@ def activation_matrices(frames: Sequence[pd.DataFrame]) -> list[tuple[str, pd.Da
     for l in sorted(frames[0]["layer"].unique()):
         rows = [df[df["layer"] == l] for df in frames]
         cells = rows[0].rename(columns={"observation": "row", "neuron": "col"})
-        cells = cells.assign(from_label=cells["row"].astype(str), to_label=[f"a^{l}_{j}" for j in cells["col"]])
+        labels = [unicode(f"a^{l}_{j}") for j in cells["col"]]  # a¹₀ a¹₁ ...
+        cells = cells.assign(from_label=cells["row"].astype(str), to_label=labels)
         out.append((f"a^{l}", over_time(cells, [df["activation"].to_numpy(dtype=float) for df in rows])))
     return out
 
@@ -338,7 +344,7 @@ def scrub_heatmaps(
     if activations:
         domain = activation_domain or _range(activations)
         layers = [_heatmap(cells, title, "", domain) for title, cells in activations]
-        title = _title("Hidden activations a^l, one row per observation", subtitle="identical columns: clones")
+        title = _title("Hidden activations aˡ, one row per observation", subtitle="identical columns: clones")
         rows.append({"hconcat": layers, "title": title})
     chart = {"vconcat": rows, "title": _title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)}
     return _spec(chart | {"resolve": INDEPENDENT}, [*controls(iterations), *largest])

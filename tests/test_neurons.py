@@ -365,11 +365,16 @@ def test_scrub_heatmaps_hold_every_frame_and_its_own_colour_range(default_run):
     np.testing.assert_allclose(largest, [np.abs(default_run.gradients[s][0]).max() for s in kept], rtol=0, atol=0)
     assert len(spec["vconcat"]) == 3 and all(len(row["hconcat"]) == 2 for row in spec["vconcat"])
     w0 = spec["vconcat"][0]["hconcat"][0]
-    assert w0["title"] == "W^0"
+    assert w0["title"] == "W⁰"
     cells = spec["datasets"][w0["data"]["name"]]
     np.testing.assert_array_equal(per_frame(cells, "v")[:, -1], default_run.weights[kept[-1]][0].ravel())
-    color = w0["layer"][0]["encoding"]["color"]["condition"]["scale"]
-    assert color["domain"] == {"expr": "[-largest_0[frame], largest_0[frame]]"} and color["domainMid"] == 0
+    color = w0["layer"][0]["encoding"]["color"]["condition"]
+    assert (
+        color["scale"]["domain"] == {"expr": "[-largest_0[frame], largest_0[frame]]"}
+        and color["scale"]["domainMid"] == 0
+    )
+    # The legend writes the scale's ends, the largest |w| of the frame on screen (1.07, not a round 1 inside).
+    assert color["legend"]["values"] == {"expr": "[-largest_0[frame], 0, largest_0[frame]]"}
 
 
 def test_wide_refuses_frames_of_different_matrices():

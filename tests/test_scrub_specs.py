@@ -58,7 +58,7 @@ def test_activation_matrices_hold_the_forward_pass(question):
         a2 = sigmoid(np.hstack([np.ones((2, 1)), a1]) @ W[1])
         for l, ((_, cells), a) in enumerate(zip(hidden, (a1, a2)), start=1):
             np.testing.assert_allclose(values(cells, k), a.ravel(), rtol=1e-12)  # observations down
-            assert list(cells["to_label"][:3]) == [f"a^{l}_{j}" for j in range(3)]
+            assert list(cells["to_label"][:3]) == [frames.unicode(f"a^{l}_{j}") for j in range(3)]
             assert list(cells["from_label"].unique()) == ["0", "1"]
 
 
