@@ -190,12 +190,14 @@ def trace_steps(run: Run, snapshot: int = 0) -> list[Step]:
 
 
 def step_table(step: Step, max_rows: int | None = None, max_columns: int | None = None) -> pd.DataFrame:
-    """A step's matrix, wide, with the rows and columns the engine names (``obs i`` / ``a^l_j`` ...).
+    """A step's matrix, wide, with the rows and columns the engine names, in Unicode notation (``obs i`` /
+    ``a⁰₀`` for the engine's ``a^0_0`` ...).
 
     With ``max_rows`` and ``max_columns``, only its top left corner of at most that many rows and columns.
     """
     r, c = max_rows, max_columns  # None slices everything
-    return matrix_table(step.value[:r, :c], list(step.rows[:r]), list(step.columns[:c]))
+    rows, columns = ([unicode(name) for name in names] for names in (step.rows[:r], step.columns[:c]))
+    return matrix_table(step.value[:r, :c], rows, columns)
 
 
 def settings_frame(configs: Mapping[str, Config]) -> pd.DataFrame:

@@ -94,8 +94,8 @@ def test_symmetry_tab_says_the_layers_are_clones():
 def test_maths_tab_writes_the_questions_matrices_and_checks_gradients():
     at = open_tab(fresh(), "Backprop maths")
     assert len(at.latex) >= 10  # every matrix of one iteration is named in LaTeX
-    a3 = next(df.value for df in at.dataframe if "a^3_0" in df.value.columns and len(df.value) == 2)
-    assert round(float(a3["a^3_0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
+    a3 = next(df.value for df in at.dataframe if "a³₀" in df.value.columns and len(df.value) == 2)
+    assert round(float(a3["a³₀"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
     assert "agree:" in all_text(at)
 
 
@@ -387,7 +387,7 @@ def test_maths_tables_show_a_corner_of_large_matrices_and_say_so():
     assert "200 x 3: the first 20 rows" in notes  # [1 | a^0]
     assert "3 x 20: the first 12 columns" in notes  # dC/dW^0
     assert "200 x 20: the first 20 rows and 12 columns" in notes  # n^1, a^1 ...
-    dW = next(df.value for df in at.dataframe if list(df.value.index) == ["1 (bias)", "a^0_0", "a^0_1"])
+    dW = next(df.value for df in at.dataframe if list(df.value.index) == ["1 (bias)", "a⁰₀", "a⁰₁"])
     assert dW.shape == (3, 12)
     np.testing.assert_allclose(dW.to_numpy(), steps["dC/dW^0"].value[:, :12], rtol=1e-12)
 

@@ -192,14 +192,14 @@ def test_step_table_names_rows_and_columns(default_run):
     tables = {s.symbol: frames.step_table(s) for s in frames.trace_steps(default_run, 0)}
     ones = tables["[1 | a^0]"]
     assert ones.index.tolist() == ["obs 0", "obs 1"]
-    assert ones.columns.tolist() == ["1", "a^0_0", "a^0_1"]
+    assert ones.columns.tolist() == ["1", "a⁰₀", "a⁰₁"]  # the engine's a^0_0, in Unicode
     np.testing.assert_allclose(ones.to_numpy(), [[1, 0.8, 0.4], [1, 0.3, 0.3]], atol=0)
-    assert tables["n^1"].columns.tolist() == ["n^1_0", "n^1_1", "n^1_2"]
-    assert tables["delta^3"].columns.tolist() == ["a^3_0", "a^3_1"]
+    assert tables["n^1"].columns.tolist() == ["n¹₀", "n¹₁", "n¹₂"]
+    assert tables["delta^3"].columns.tolist() == ["a³₀", "a³₁"]
     dW = tables["dC/dW^2"]
-    assert dW.index.tolist() == ["1 (bias)", "a^2_0", "a^2_1", "a^2_2"]
-    assert dW.columns.tolist() == ["a^3_0", "a^3_1"]
-    np.testing.assert_allclose(dW.loc["a^2_1", "a^3_1"], 0.0580562, atol=1e-7)
+    assert dW.index.tolist() == ["1 (bias)", "a²₀", "a²₁", "a²₂"]
+    assert dW.columns.tolist() == ["a³₀", "a³₁"]
+    np.testing.assert_allclose(dW.loc["a²₁", "a³₁"], 0.0580562, atol=1e-7)
 
 
 def test_settings_frame_marks_the_differing_settings(default_run, normal_run):
@@ -326,6 +326,6 @@ def test_step_table_corner_is_the_top_left_of_the_matrix():
     step = next(s for s in frames.trace_steps(run, 0) if s.symbol == "dC/dW^0")
     corner = frames.step_table(step, max_rows=2, max_columns=5)
     assert corner.shape == (2, 5) and step.value.shape == (3, 20)
-    assert corner.index.tolist() == ["1 (bias)", "a^0_0"]
-    assert corner.columns.tolist() == [f"a^1_{j}" for j in range(5)]
+    assert corner.index.tolist() == ["1 (bias)", "a⁰₀"]
+    assert corner.columns.tolist() == [frames.unicode(f"a^1_{j}") for j in range(5)]
     np.testing.assert_array_equal(corner.to_numpy(), step.value[:2, :5])
