@@ -224,6 +224,18 @@ def test_phone_width_reads_without_sideways_scrolling(server, chromium, capsys):
         assert widths["page"] <= widths["view"] and widths["main"] <= widths["mainView"] + 1, widths
         # Every tab in sight: the tab list wraps onto a second row rather than scrolling sideways.
         assert widths["tabs"] <= widths["tabsView"] + 1, widths
+        # A chart wider than the screen scrolls in its own frame rather than being cut off: Weights, Neurons.
+        for tab in ("Weights", "Neurons"):
+            phone.get_by_role("tab", name=tab).click()
+            harness.wait_for_idle(phone, charts=1, since=harness.now(phone))
+            frames = phone.evaluate(
+                """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                           .filter((c) => c.checkVisibility())
+                           .map((c) => { const f = c.closest('[data-testid="stFullScreenFrame"]');
+                                         return [c.scrollWidth, f.clientWidth, getComputedStyle(f).overflowX]; })"""
+            )
+            assert frames and any(width > view for width, view, _ in frames), (tab, frames)  # one that needs it
+            assert all(width <= view + 1 or overflow == "auto" for width, view, overflow in frames), (tab, frames)
         assert first < 2 * PHONE["height"], f"the first chart is {first / PHONE['height']:.1f} screens down"
         assert_no_exception(phone)
     finally:
