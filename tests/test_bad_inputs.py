@@ -643,6 +643,7 @@ def test_iterations_widget_stops_at_the_budget_and_says_so():
     assert_alive(at)
 
 
+@pytest.mark.slow
 def test_custom_table_too_large_for_a_link_stays_out_of_it():
     at = fresh()
     at.selectbox(key="data").set_value("custom").run()

@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import mlp
 from lab import charts, frames
@@ -178,6 +179,7 @@ def test_surface_chart_output_grid_and_points(default_run):
     assert spec["width"] == "container"
 
 
+@pytest.mark.slow
 def test_charts_are_valid_json(default_run):
     for chart in every_chart(default_run):
         json.dumps(chart.to_dict(), allow_nan=False)
@@ -250,6 +252,7 @@ def test_heatmap_cells_that_fit_keep_their_values_at_a_readable_size():
     assert len(text) == 1 and charts.MIN_FONT <= text[0]["mark"]["fontSize"] < charts.FONT
 
 
+@pytest.mark.slow
 def test_activations_of_twenty_hidden_layers_draw_without_values():
     # 20 hidden layers of 8 on 4 observations: 28 px per layer, 3.5 px per neuron (the font size was negative)
     df = pd.DataFrame(

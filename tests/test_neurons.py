@@ -455,6 +455,7 @@ def test_neurons_tab_says_why_there_are_no_thumbnails():
     assert len(at.get("vega_lite_chart")) == 1  # the graph is still drawn
 
 
+@pytest.mark.slow
 def test_graph_fits_its_width_whatever_the_depth(question):
     deep = neurons.layout((2,) + (8,) * 30 + (1,))
     x = neurons._columns(deep)

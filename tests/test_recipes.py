@@ -89,6 +89,7 @@ def test_recipes_learn_for_other_seeds_of_the_start_and_of_the_points():
                 reaches_its_figure(data, outputs, targets)
 
 
+@pytest.mark.slow
 def test_cli_recipe_learns_the_circle_from_a_clean_process():
     command = [sys.executable, "-m", "mlp", "--data", "circle", "--recipe", "--json"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)

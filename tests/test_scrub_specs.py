@@ -73,6 +73,7 @@ def weights_chart(run: mlp.Run, kept: list[int]):
     return scrub.scrub_heatmaps(matrices, iterations, activations=hidden, activation_domain=(0.0, 1.0))
 
 
+@pytest.mark.slow
 def test_weights_chart_validates_and_holds_every_kept_snapshot(question):
     kept = [0, 50, len(question.snapshot_iterations) - 1]
     spec = validated(weights_chart(question, kept))

@@ -239,7 +239,9 @@ def test_layer_symmetry_no_hidden_layer():
 
 
 # The law of the lab: neurons that start equal get equal gradients, so every hidden layer stays
-# one distinct neuron, whatever the widths, data, activations, loss, optimizer and constant.
+# one distinct neuron, whatever the widths, data, activations, loss and constant, for a step in
+# proportion to the gradient (gd, momentum). Adam is the exception, and the lab says so: see
+# test_adam_can_turn_rounding_noise_into_near_clones below.
 
 
 @st.composite
@@ -264,7 +266,7 @@ def constant_runs(draw):
         activation=draw(st.sampled_from(list(mlp.ACTIVATIONS))),
         output_activation=output_activation,
         loss=draw(st.sampled_from(losses)),
-        optimizer=draw(st.sampled_from(list(mlp.OPTIMIZERS))),
+        optimizer=draw(st.sampled_from(["gd", "momentum"])),
         init="constant",
         init_scale=draw(st.floats(-2.0, 2.0, allow_nan=False)),
         noise=0.0,
@@ -284,6 +286,25 @@ def test_constant_init_keeps_every_hidden_layer_one_neuron(config):
     for s, weights in enumerate(run.weights):
         if all(np.isfinite(W).all() for W in weights):  # a diverged run's last snapshot may hold inf
             assert run.distinct_neurons[s].tolist() == [1] * hidden
+
+
+def test_adam_can_turn_rounding_noise_into_near_clones():
+    """Found by the property above when it drew adam: equal rows of dC/dW^1 that are zero up to cancellation
+    come out of BLAS as 3.6e-217 for three neurons and 0 for the fourth (its row is computed on another
+    path), and adam divides by sqrt(v) + eps, so that noise becomes a step of lr g / eps against none. The
+    neurons differ by about 1e-13 of their size: the run's findings say clones (0=1=2) and near clones, so
+    the page tells the learner what the numbers are."""
+    config = mlp.Config(
+        data="xor", layers=(2, 4, 1), activation="leaky_relu", init="constant", init_scale=-9.307656152505113e-199,
+        optimizer="adam", lr=0.01, iterations=1, snapshots=2,
+    )  # fmt: skip
+    run = mlp.train(config)
+    assert run.distinct_neurons[:, 0].tolist() == [1, 2]
+    W1 = run.weights[-1][1][1:, 0]  # each hidden neuron's outgoing weight
+    assert W1[0] == W1[1] == W1[2] != W1[3]
+    assert np.abs(W1 - W1[3]).max() <= 1e-12 * np.abs(W1).max()  # rounding, not learning
+    found = {f.code: f for f in mlp.findings(run)}
+    assert found["clones"].evidence["groups"] == 2 and "near_clones" in found
 
 
 @settings(max_examples=40, deadline=None)
