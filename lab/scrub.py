@@ -301,6 +301,11 @@ def _title(text: str | alt.ExprRef, **properties) -> dict:
     return alt.Title(text, **properties).to_dict()
 
 
+def _iteration_title() -> dict:
+    """The chart's title: the iteration of the frame on screen."""
+    return _title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)
+
+
 def too_large(heatmaps: int, cells: int) -> str | None:
     """Why a chart of ``heatmaps`` heatmaps redrawing ``cells`` cells a frame cannot scrub in the browser, in
     words; None when it can."""
@@ -346,7 +351,7 @@ def scrub_heatmaps(
         layers = [_heatmap(cells, title, "", domain) for title, cells in activations]
         title = _title("Hidden activations aˡ, one row per observation", subtitle="identical columns: clones")
         rows.append({"hconcat": layers, "title": title})
-    chart = {"vconcat": rows, "title": _title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)}
+    chart = {"vconcat": rows, "title": _iteration_title()}
     return _spec(chart | {"resolve": INDEPENDENT}, [*controls(iterations), *largest])
 
 
@@ -384,6 +389,5 @@ def compare_heatmaps(
         }
         for name, pairs in runs
     ]
-    title = _title(alt.ExprRef(iteration_text()), anchor="start", fontSize=14)
-    chart = {"hconcat": columns, "title": title, "resolve": {"scale": {"color": "shared"}}}
+    chart = {"hconcat": columns, "title": _iteration_title(), "resolve": {"scale": {"color": "shared"}}}
     return _spec(chart, [*controls(iterations), alt.param(name="largest", value=largest)])
