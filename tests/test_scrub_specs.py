@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
-from altair.vegalite.v6.schema.core import Root
 from streamlit.testing.v1 import AppTest
 
 import mlp
@@ -39,7 +39,7 @@ def values(df, frame: int) -> np.ndarray:
 
 def validated(spec: dict) -> dict:
     """``spec`` (a scrubbed chart: its frames are named DataFrames) checked against Vega-Lite's schema."""
-    Root.validate(spec | {"datasets": {name: df.to_dict("records") for name, df in spec["datasets"].items()}})
+    alt.Root.validate(spec | {"datasets": {name: df.to_dict("records") for name, df in spec["datasets"].items()}})
     return spec
 
 
