@@ -42,12 +42,11 @@ from mlp.training import snapshot_schedule
 MAX_FRAMES = 100  # snapshots a chart holds at most
 MAX_VALUES = 200_000  # rows x frames a chart holds at most (about 1.6 MB as float64)
 MAX_CELLS = 2_000  # heatmap cells a frame redraws at most (each costs microseconds of Vega's interpreter)
-# Heatmaps one scrubbed chart holds at most, and so the browser lays out per frame; past it the page keeps the
-# server's slider. The limit came when Altair built each heatmap in 0.1-0.2 s of the server's CPU (20 hidden
-# layers of 8 on Weights, 40 heatmaps: 8.9 s); assembled from templates they cost milliseconds now
-# (``python -m benchmarks.workarounds``). tests/test_scrub.py times a frame of the question's Weights tab
-# (8 heatmaps) in Chromium; a larger limit would need that measured for 16 heatmaps and more first.
-MAX_HEATMAPS = 16
+# Heatmaps one scrubbed chart holds at most; past it the page keeps the server's slider. Each heatmap adds its
+# own axes, legend and marks to every frame the browser draws: tests/test_scrub.py measured a frame of the
+# question's Weights tab (8 heatmaps) at 18-27 ms of CPU in Chromium here, one of 11 at 36 ms, and one of 14
+# at 48 ms, on the 50 ms line. Building them costs the server milliseconds (``python -m benchmarks.workarounds``).
+MAX_HEATMAPS = 12
 LOOP_SECONDS = 6.0  # play runs through all frames in about this long
 FRAME_MS = (60, 400)  # bounds of the time a frame stays on screen while playing, ms
 FRAME, PLAY, ITERATIONS = "frame", "play", "iterations"  # parameter names

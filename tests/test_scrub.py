@@ -30,6 +30,9 @@ FRAME_MS = 50  # target: a frame drawn within this long of the input event
 RUNS = {
     "question": "",  # every weight 1: each hidden layer is one clone group
     "circle-2-16-16-1": "data=circle&layers=2,16,16,1&init=normal&optimizer=adam&lr=0.05&iterations=3000",
+    # Four matrices: W^l and dC/dW^l beside each other and three activation heatmaps, 11 in one chart, the most
+    # the Weights tab scrubs in the browser (scrub.MAX_HEATMAPS is 12; five matrices would make 14).
+    "deep-2-3-3-3-1": "data=xor&layers=2,3,3,3,1&init=normal",
 }
 
 # Stamps the end of every paint of a chart's canvas (vega's canvas renderer restores its context last).
@@ -165,7 +168,13 @@ def opened(request, server, chromium, tab: str, name: str) -> tuple[Scrubbed, bo
 
 
 @pytest.mark.parametrize(
-    ("tab", "name"), [("Neurons", "question"), ("Neurons", "circle-2-16-16-1"), ("Weights", "question")]
+    ("tab", "name"),
+    [
+        ("Neurons", "question"),
+        ("Neurons", "circle-2-16-16-1"),
+        ("Weights", "question"),
+        ("Weights", "deep-2-3-3-3-1"),
+    ],
 )
 def test_a_frame_draws_within_50_ms(request, server, chromium, tab, name, capsys):
     """Wall time from the input event to the chart's last paint, and the page's CPU time per frame.
