@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lab.text import notation
+from lab.frames import unicode
+from lab.text import plain
 from mlp import Finding, Run
 
 CAPACITY = ("clones", "near_clones")
@@ -39,8 +40,8 @@ def acts_as(run: Run, found: Sequence[Finding]) -> tuple[int, ...]:
 
 
 def _layers(found: Sequence[Finding]) -> str:
-    """``a^2`` or ``a^2 and a^3``: the layers of ``found``."""
-    names = [f"$a^{f.layer}$" for f in found]
+    """``a²`` or ``a² and a³``: the layers of ``found``."""
+    names = [unicode(f"a^{f.layer}") for f in found]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
@@ -49,10 +50,11 @@ def headline(run: Run, found: Sequence[Finding]) -> str | None:
 
     Capacity (clones, near clones) and speed (a plateau, saturated sigmoids) are named apart, each
     with its figures, then whether the run fits: the same facts as the findings, summed up. Settings
-    that cannot learn at all (a step too large, a blow-up) come first, in their findings' words.
+    that cannot learn at all (a step too large, a blow-up) come first, in their findings' words. The
+    notation is written in Unicode (a², n¹), as on the rest of the first screen (see ui/header.py).
     """
     codes = {f.code for f in found}
-    parts = [f"**Why it does not learn.** {notation(f.sentence)}" for f in found if f.code in STOPPED]
+    parts = [f"**Why it does not learn.** {plain(unicode(f.sentence))}" for f in found if f.code in STOPPED]
     if codes & set(CAPACITY):
         size, acts = "-".join(map(str, run.config.layers)), "-".join(map(str, acts_as(run, found)))
         if "clones" in codes:

@@ -38,7 +38,7 @@ def test_the_questions_headline_names_both_causes_apart(said):
     assert "stay equal for ever" in text
     assert (
         "**Speed.** The outputs sit on a plateau at the targets' column means (the best constant answer) from "
-        f"iteration {plateau.since:,} to 1,000, because the start saturates $a^2$: slow, which is not the same as "
+        f"iteration {plateau.since:,} to 1,000, because the start saturates a²: slow, which is not the same as "
         "unable."
     ) in text
     assert text.endswith("It has not fitted its targets after 1,000 iterations.")

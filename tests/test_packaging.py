@@ -106,7 +106,7 @@ def test_app_runs_from_requirements_alone(tmp_path):
             "at = AppTest.from_file('dashboard.py', default_timeout=60)\n"
             "at.run()\n"
             "assert not at.exception, at.exception\n"
-            "print([m.value for m in at.metric if m.label == 'Final output $a^L_0$ (obs. 0)'][0])\n"
+            "print([m.value for m in at.metric if m.label == 'Final output aᴸ₀ (obs. 0)'][0])\n"
         )
         page = subprocess.run([str(python), "-c", script], cwd=app, capture_output=True, text=True, timeout=120)
         assert page.returncode == 0, page.stderr

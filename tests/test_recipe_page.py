@@ -7,7 +7,8 @@ from test_dashboard import all_text, button, fresh, metric
 from test_recipes import LEAST_ACCURACY
 
 import mlp
-from lab.text import notation
+from lab.frames import unicode
+from lab.text import plain
 from ui.header import ACCURACY
 from ui.sidebar import WIDGETS, widget_value
 
@@ -58,8 +59,8 @@ def test_the_page_says_why_sse_on_200_points_cannot_learn():
     assert not at.exception
     run = mlp.train(mlp.Config(data="circle", layers=(2, 16, 16, 1), init="xavier"))
     sentence = next(f.sentence for f in mlp.findings(run) if f.code == "step_too_large")
-    # In the headline, with the learner's notation rendered as maths: $n^{1}$, not n^1.
-    assert "200" in sentence and "n^" in sentence and notation(sentence) in all_text(at)
+    # In the headline, with the learner's notation in Unicode: n¹, not n^1.
+    assert "200" in sentence and "n^" in sentence and plain(unicode(sentence)) in all_text(at)
 
 
 @pytest.mark.slow

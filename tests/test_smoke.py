@@ -37,7 +37,7 @@ def assert_fine(at: AppTest) -> None:
 def test_the_questions_run_on_every_tab():
     at = fresh()
     assert_fine(at)
-    assert {m.label: m.value for m in at.metric}["Final output $a^L_0$ (obs. 0)"] == "0.5993"
+    assert {m.label: m.value for m in at.metric}["Final output aᴸ₀ (obs. 0)"] == "0.5993"
     assert [t.label for t in at.tabs if t.label in TABS] == TABS  # the page's tabs (Results has two views)
     for label in TABS:
         at.session_state["tab"] = label

@@ -39,7 +39,11 @@ def status(run: Run) -> None:
     metrics(run)
 
 
-OUTPUT = "Final output $a^L_0$ (obs. 0)"  # the label of the output metric: observation 0's, after training
+# The label of the output metric: observation 0's, after training. The first screen writes its notation in
+# Unicode, as the charts do: LaTeX there loads KaTeX (a 265 KB script and its fonts) into every new visitor's
+# first load, which measured 1.37-1.48x the yardstick with it and 1.20-1.26x without, in three alternating
+# pairs of `python -m benchmarks.dashboard --loads-only --root` runs. The other tabs render it as maths.
+OUTPUT = "Final output aᴸ₀ (obs. 0)"
 ACCURACY = "Right side of 0.5"  # the label of the accuracy metric (classification data only)
 
 
