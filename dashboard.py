@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import compare, header, lesson, neurons, state, sweep, tabs
+from ui.cache import freeze_imports
 from ui.runs import trained_on_page
 from ui.sidebar import SETTINGS, settings
 
@@ -18,6 +19,7 @@ PHONE_CSS = Path(__file__).parent / "ui" / "phone.css"
 
 
 def main() -> None:
+    freeze_imports()
     state.init()
     st.html(PHONE_CSS)  # style only: it takes no space on the page
     st.title("Backprop Lab")
