@@ -163,6 +163,28 @@ def _thinned(shown: tuple[int, int], shape: tuple[int, int] | None) -> str | Non
     return " and ".join(parts) + ", evenly spaced" if parts else None
 
 
+def matrix_axes(labelled: bool, **x_axis) -> tuple[alt.X, alt.Y]:
+    """A matrix frame's axes (lab.frames.matrix_frame): its rows (``from_label``, in row order) down, its
+    columns (``to_label``, in column order) across the top; every label while ``labelled``, else every other
+    one. ``x_axis``: more properties of the top axis."""
+    overlap = False if labelled else "parity"
+    x = alt.X(
+        "to_label:N",
+        sort=alt.EncodingSortField("col", op="min"),
+        title=None,
+        axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=overlap, **x_axis),
+    )
+    y = alt.Y(
+        "from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None, axis=alt.Axis(labelOverlap=overlap)
+    )
+    return x, y
+
+
+def label_tooltips() -> list[alt.Tooltip]:
+    """A matrix cell's row and column, for its tooltip."""
+    return [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to")]
+
+
 def heatmap(
     df: pd.DataFrame,
     title: str | alt.Title,
@@ -182,20 +204,13 @@ def heatmap(
     d = domain if domain is not None and domain > 0 else largest if largest > 0 else 1.0
     cells = _cells(df, "value", v.abs() > DARK_DIVERGING * d)
     size = (df["row"].nunique(), df["col"].nunique())
-    overlap = {"labelOverlap": False} if max(size) <= MAX_LABELLED else {"labelOverlap": "parity"}
-    x = alt.X(
-        "to_label:N",
-        sort=alt.EncodingSortField("col", op="min"),
-        title=None,
-        axis=alt.Axis(orient="top", labelAngle=0, labelPadding=4, **overlap),
-    )
-    y = alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None, axis=alt.Axis(**overlap))
+    x, y = matrix_axes(max(size) <= MAX_LABELLED, labelPadding=4)
     color = alt.Color(
         "value:Q",
         scale=alt.Scale(scheme=DIVERGING, domain=[-d, d], domainMid=0),
         legend=_legend([-d, 0.0, d]) if legend else None,
     )
-    tooltip = [alt.Tooltip("from_label:N", title="from"), alt.Tooltip("to_label:N", title="to"), *_values("value")]
+    tooltip = [*label_tooltips(), *_values("value")]
     show = len(df) <= MAX_VALUE_CELLS if show_values is None else show_values
     return _grid(cells, x, y, color, size, show, tooltip, max_width, _with_subtitle(title, _thinned(size, shape)))
 

@@ -35,6 +35,8 @@ from lab.charts import (
     MAX_VALUE_CELLS,
     MISSING,
     SEQUENTIAL,
+    label_tooltips,
+    matrix_axes,
 )
 from lab.frames import unicode
 from mlp.training import snapshot_schedule
@@ -197,25 +199,9 @@ def _heatmap_layers(name: str, domain: tuple[float, float] | None, values: bool,
     heatmap and deep-copies every subchart into each concatenation that holds it; a chart of many heatmaps is
     assembled from these layers as plain dicts instead (``python -m benchmarks.workarounds``).
     """
-    overlap = {"labelOverlap": False} if labelled else {"labelOverlap": "parity"}
-    base = (
-        alt.Chart()
-        .transform_calculate(**current())
-        .encode(
-            x=alt.X(
-                "to_label:N",
-                sort=alt.EncodingSortField("col", op="min"),
-                title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, **overlap),
-            ),
-            y=alt.Y("from_label:N", sort=alt.EncodingSortField("row", op="min"), title=None, axis=alt.Axis(**overlap)),
-            tooltip=[
-                alt.Tooltip("from_label:N", title="from"),
-                alt.Tooltip("to_label:N", title="to"),
-                alt.Tooltip("value:Q", format=".6~g"),
-            ],
-        )
-    )
+    x, y = matrix_axes(labelled)
+    tooltip = [*label_tooltips(), alt.Tooltip("value:Q", format=".6~g")]
+    base = alt.Chart().transform_calculate(**current()).encode(x=x, y=y, tooltip=tooltip)
     if domain is None:
         d = f"{name}[{FRAME}]"
         scale = alt.Scale(scheme=DIVERGING, domain=alt.ExprRef(f"[-{d}, {d}]"), domainMid=0)
