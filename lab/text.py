@@ -23,7 +23,7 @@ def plain(text: str) -> str:
 
 
 # The learner's caret notation in engine sentences: a^2, a^L_0, W^1, n^3, b^2, delta^3, dC/dW^0, dC/da^2.
-_NOTATION = re.compile(r"\b(dC/d)?(delta|[aWnb])\^(\w)(?:_(\w+))?")
+_NOTATION = re.compile(r"\b(dC/d)?(delta|[aWnb])\^([0-9]+|\w)(?:_(\w+))?")  # W^12: the whole index
 
 
 def _latex(match: re.Match) -> str:

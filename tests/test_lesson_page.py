@@ -83,3 +83,9 @@ def test_the_headline_and_the_symmetry_tab_say_the_runs_findings(config):
     assert [i.value for i in at.info if i.value.startswith("**")] == [headline(run, found)]
     bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert bullets == [f"- {notation(f.sentence)}" for f in found]
+
+
+def test_notation_renders_whole_indices_as_maths():
+    """A deep network's sentences name W^10 and a^21: the whole index goes into the maths, not its first digit."""
+    said = notation("rows of W^10, a^21 and a^L_0, delta^12 of dC/dW^3")
+    assert said == r"rows of $W^{10}$, $a^{21}$ and $a^{L}_{0}$, $\delta^{12}$ of $\partial C/\partial W^{3}$"
