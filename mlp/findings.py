@@ -537,6 +537,15 @@ def _flat_stretches(C: np.ndarray, floor: float) -> list[tuple[int, int]]:
     return out
 
 
+def _between(low: float, high: float) -> str:
+    """``between 0.4002 and 0.4007``, with as many digits (4 to 12) as tell the two apart; ``at 2`` when none do."""
+    for digits in range(4, 13):
+        shown = f"{low:.{digits}g}", f"{high:.{digits}g}"
+        if shown[0] != shown[1]:
+            return f"between {shown[0]} and {shown[1]}"
+    return f"at {low:.4g}"
+
+
 def _plateaus(c: _Context, saturated: list[Finding]) -> list[Finding]:
     run, C = c.run, c.run.loss_history
     if len(C) < 2:
@@ -571,7 +580,7 @@ def _plateaus(c: _Context, saturated: list[Finding]) -> list[Finding]:
             names = [f"a^{f.layer}" for f in slow]
             names = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
             after += f" Saturated units in {names} pass back small gradients meanwhile: slowness, not lack of capacity."
-        sentence = f"Plateau: from iteration {a:,} to {b:,} the cost stays between {low:.4g} and {high:.4g}, {what}. "
+        sentence = f"Plateau: from iteration {a:,} to {b:,} the cost stays {_between(low, high)}, {what}. "
         sentence += after
         out.append(Finding("plateau", None, a, b, evidence, sentence))
     return out

@@ -561,3 +561,14 @@ def test_some_clones_in_a_layer_say_which_and_what_the_layer_acts_as():
     assert "neurons 0=2 are nearly clones" in near.sentence and "its 3 neurons still compute what 2 neurons would" in (
         near.sentence
     )
+
+
+def test_a_plateaus_range_has_the_digits_that_tell_its_ends_apart():
+    """'between 2 and 2' said nothing: the range gets the digits its ends need, or one value when none do."""
+    assert findings_module._between(0.40021, 0.40068) == "between 0.4002 and 0.4007"
+    assert findings_module._between(2.0000031, 2.0000047) == "between 2.000003 and 2.000005"
+    assert findings_module._between(2.0, 2.0 + 1e-15) == "at 2"
+    run = mlp.train(mlp.Config(layers=(2, 100, 2)))  # 100 clones saturated from the start: the cost does not move
+    plateau = only(findings(run), "plateau")
+    assert "the cost stays at 2, " in plateau.sentence
+    assert abs(plateau.evidence["cost_high"] - plateau.evidence["cost_low"]) < 1e-11
