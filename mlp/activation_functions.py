@@ -1,6 +1,9 @@
 """Activation functions, as a registry of name -> :class:`Activation`.
 
-Each activation is applied element-wise to ``n`` of shape ``(observations, neurons)``.
+Each activation is applied element-wise to ``n`` of any shape (the network's are ``(runs,
+observations, neurons)``). The sigmoid's ``e^-n`` overflows to infinity below ``n = -709``, where
+``1 / (1 + inf)`` is exactly the limit, 0: the network's passes run with numpy's floating-point
+warnings silenced (mlp/network.py, mlp/training.py).
 Both functions write into ``out`` so the training loop allocates nothing per step; ``out`` is
 passed positionally, which numpy parses faster than the keyword on small arrays (except to
 ``np.maximum``, where numpy 2.4 deprecates a positional ``out``).
@@ -29,12 +32,12 @@ class Activation:
 
 
 def _sigmoid(n, out):
-    # sigma(n) = (1 + tanh(n / 2)) / 2: the same function, and tanh never overflows for large |n|
-    # (absolute error ~1e-16; sigma(-50) rounds to exactly 0).
-    np.multiply(n, _HALF, out)
-    np.tanh(out, out)
-    np.multiply(out, _HALF, out)
-    return np.add(out, _HALF, out)
+    # sigma(n) = 1 / (1 + e^-n), the learner's own formula, bit for bit. numpy's exp runs 2.5x
+    # faster than its tanh here: on a sweep's stacks this costs half of (1 + tanh(n / 2)) / 2.
+    np.negative(n, out)
+    np.exp(out, out)
+    np.add(out, _ONE, out)
+    return np.divide(_ONE, out, out)
 
 
 def _sigmoid_slope(n, a, out):

@@ -60,7 +60,7 @@ def test_the_xor_figures(capsys):
 def test_the_circle_recipe_output(capsys):
     assert main(["--data", "circle", "--recipe"]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert "\n".join(printed[:2] + printed[3:5]) in README.replace("status    finished in 1.19 s\n", "")
+    assert "\n".join(printed[:2] + printed[3:5]) in README.replace("status    finished in 0.53 s\n", "")
 
 
 def test_the_questions_cli_output(capsys):
