@@ -148,9 +148,12 @@ def _network(configs: list[Config]) -> Network:
     base = configs[0]
     data = base.dataset
     net = Network(base.architecture, data.X, data.Y, runs=len(configs))
+    starts: dict[tuple, np.ndarray] = {}  # runs that differ in learning rate or optimizer alone start alike
     for r, c in enumerate(configs):
-        W = initial_weights(c.layers, c.init, c.init_scale, c.noise, c.seed)
-        net.params[r] = np.concatenate([w.ravel() for w in W])
+        start = (c.init, c.init_scale, c.noise, c.seed)
+        if start not in starts:
+            starts[start] = np.concatenate([W.ravel() for W in initial_weights(c.layers, *start)])
+        net.params[r] = starts[start]
     return net
 
 

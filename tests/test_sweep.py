@@ -183,6 +183,31 @@ def test_configs_are_init_major_then_noise_lr_optimizer_seed():
     assert keys == sorted(keys, key=lambda k: (k[0] != "constant", k[3], k[4] != "gd", k[5]))
 
 
+def test_each_run_of_a_sweep_is_the_config_it_would_be_if_built_alone():
+    # configs() copies the base with each run's items, without parsing or pricing them again:
+    # every copy equals, hashes and builds like the same settings given to Config.
+    spec = SweepSpec.from_mapping(
+        {"data": "xor", "layers": "2,4,1", "inits": "constant 1;he 2", "noises": "0,0.01", "lrs": "0.1,5",
+         "optimizers": "gd,momentum,adam", "seeds": "0,7", "iterations": "50"}
+    )  # fmt: skip
+    for config in spec.configs():
+        alone = mlp.Config.from_mapping(config.to_mapping())
+        assert config == alone and hash(config) == hash(alone) and config.to_query() == alone.to_query()
+        assert config.dataset is spec.base.dataset  # shared, never rebuilt
+
+
+def test_a_sweep_whose_optimizer_run_would_be_refused_alone_is_refused(monkeypatch):
+    # Every run of a sweep can be opened as a run, so each optimizer's run is priced as one.
+    def refuse_adam(config):
+        if config.optimizer == "adam":
+            raise mlp.ConfigError("iterations", "over the budget of a run.")
+
+    monkeypatch.setattr(budget, "check_run", refuse_adam)
+    SweepSpec(mlp.Config(), optimizers=("gd", "momentum"))
+    with pytest.raises(mlp.ConfigError, match="over the budget of a run"):
+        SweepSpec(mlp.Config(), optimizers=("gd", "adam"))
+
+
 def test_absent_lists_take_the_base_values():
     base = mlp.Config(lr=0.3, optimizer="momentum", seed=4, init="uniform", init_scale=0.2, noise=0.01)
     spec = SweepSpec(base)
