@@ -11,18 +11,19 @@ from __future__ import annotations
 import numpy as np
 
 
-def _rates(learning_rates: np.ndarray) -> np.ndarray:
-    """Learning rates ``(R,)`` as a column ``(R, 1)`` against ``(R, P)``; one run's as a 0-d array
-    (numpy converts a Python float on every call, and broadcasts a 0-d array faster than a (1, 1) one)."""
-    rates = np.asarray(learning_rates, dtype=float).reshape(-1, 1)
-    return rates.reshape(()) if len(rates) == 1 else rates
+def _rates(learning_rates: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Learning rates ``(R,)`` spread over ``shape`` ``(R, P)``, each run's rate on its row; one
+    run's as a 0-d array. numpy converts a Python float on every call, and multiplies by a whole
+    array twice as fast as by a column it must broadcast (256 runs of the question's network)."""
+    rates = np.asarray(learning_rates, dtype=float).reshape(-1)
+    return rates.reshape(()) if len(rates) == 1 else np.repeat(rates[:, None], shape[-1], axis=1)
 
 
 class GradientDescent:
     """The question's full-batch step: ``W <- W - lr * dC/dW``."""
 
     def __init__(self, shape: tuple[int, int], learning_rates: np.ndarray):
-        self.learning_rate = _rates(learning_rates)
+        self.learning_rate = _rates(learning_rates, shape)
         self._step = np.empty(shape)
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
@@ -36,7 +37,7 @@ class Momentum:
     beta = 0.9
 
     def __init__(self, shape: tuple[int, int], learning_rates: np.ndarray):
-        self.learning_rate = _rates(learning_rates)
+        self.learning_rate = _rates(learning_rates, shape)
         self._velocity = np.zeros(shape)
         self._step = np.empty(shape)
 
@@ -54,10 +55,11 @@ class Adam:
     beta1, beta2, eps = 0.9, 0.999, 1e-8
 
     def __init__(self, shape: tuple[int, int], learning_rates: np.ndarray):
-        self.learning_rate = _rates(learning_rates)
+        self.learning_rate = _rates(learning_rates, shape)
         self._m = np.zeros(shape)
         self._v = np.zeros(shape)
         self._tmp = np.empty(shape)
+        self._rate = np.empty_like(self.learning_rate)  # lr / (1 - beta1^t)
         self._t = 0
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
@@ -77,7 +79,8 @@ class Adam:
         tmp /= np.sqrt(correction2)
         tmp += self.eps
         np.divide(m, tmp, out=tmp)
-        tmp *= self.learning_rate / correction1
+        np.divide(self.learning_rate, correction1, self._rate)
+        tmp *= self._rate
         params -= tmp
 
 
