@@ -1,6 +1,6 @@
 """Dashboard speed as a learner feels it: a real server, a real browser, every chart drawn.
 
-    python -m benchmarks.dashboard [--repeats 5] [--loads-only]
+    python -m benchmarks.dashboard [--repeats 5] [--loads-only] [--root CHECKOUT] [--against CHECKOUT ...]
 
 The question's network at 10,000 iterations (``?iterations=10000``; set through the sidebar if the
 link does not set it). Each figure runs from the action (navigation, or a widget change committed
@@ -15,14 +15,22 @@ with Enter) to the rerun finished in the browser and the last chart painted, in 
   with the lab's in the same browser; the lab's median over the yardstick's is the ratio printed;
 - new run: the initial weight value (``init_scale``) changes to a value not used before, so the server trains;
 - cached run: it goes back to a value already used, so the run comes from the cache.
+
+``--against`` serves other checkouts beside it and times their cold loads in the same turns: a change
+timed against the page without it. Beside the cold loads, the CPU time each server spent on them
+(its process, every thread: the script, the websocket, the file watcher), median per load.
+
+The yardstick is served from this repository, so it runs under the lab's .streamlit/config.toml.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 
+from benchmarks.load import cpu_seconds
 from tests import harness
 
 ITERATIONS = 10_000
@@ -55,30 +63,36 @@ def ensure_iterations(page) -> str:
     return "set through the sidebar: the link did not set it"
 
 
-def cold_load(chromium, url: str) -> tuple[harness.Phases, int | None]:
-    """One new session's load of ``url``, and the iterations it shows (None: no such widget, the yardstick)."""
-    page = harness.open_app(chromium, url, timeout=120)
+def cold_load(chromium, server: harness.Server, query: str = "") -> tuple[harness.Phases, int | None, float]:
+    """One new session's load of ``server``'s page: its phases, the iterations it shows (None: no such
+    widget, the yardstick) and the CPU seconds the server spent meanwhile."""
+    before = cpu_seconds(server.pid)
+    page = harness.open_app(chromium, server.url + query, timeout=120)
     try:
         shown = iterations_shown(page) if harness.keyed(page, "iterations").count() else None
-        return harness.load_phases(page), shown
+        return harness.load_phases(page), shown, cpu_seconds(server.pid) - before
     finally:
         page.context.close()
 
 
-def cold_loads(chromium, lab: str, yardstick: str, repeats: int) -> tuple[harness.Phases, dict, str]:
-    """The lab server's first page, then ``repeats`` new sessions of each app, taking turns (the first one
-    of each server is left out: it imports the libraries); and how the iterations were set."""
-    first, shown = cold_load(chromium, lab)
+def cold_loads(chromium, labs: dict[str, harness.Server], yardstick: harness.Server, repeats: int) -> tuple:
+    """Each lab server's first page, then ``repeats`` new sessions of each lab and of the yardstick, in
+    turns that rotate (the first page of each server is left out: it imports the libraries); the
+    server CPU of each load; and how the iterations were set."""
+    query = f"/?iterations={ITERATIONS}"
+    firsts = [cold_load(chromium, lab, query) for lab in labs.values()]
     cold_load(chromium, yardstick)
-    loads: dict[str, list[harness.Phases]] = {"cold page load": [], "yardstick": []}
-    seen = {shown}
+    turns = [(name, lab, query) for name, lab in labs.items()] + [("yardstick", yardstick, "")]
+    loads: dict[str, list[harness.Phases]] = {name: [] for name, _, _ in turns}
+    cpu: dict[str, list[float]] = {name: [] for name, _, _ in turns}
+    seen = {shown for _, shown, _ in firsts}
     for i in range(repeats):
-        turns = [("cold page load", lab), ("yardstick", yardstick)]
-        for name, url in turns[:: 1 if i % 2 == 0 else -1]:  # each goes first half of the time
-            phases, shown = cold_load(chromium, url)
+        for name, server, link in turns[i % len(turns) :] + turns[: i % len(turns)]:  # each goes first in turn
+            phases, shown, spent = cold_load(chromium, server, link)
             loads[name].append(phases)
+            cpu[name].append(spent)
             seen |= {shown} if name != "yardstick" else set()
-    return first, loads, "?iterations honoured" if seen == {ITERATIONS} else "?iterations IGNORED"
+    return firsts[0][0], loads, cpu, "?iterations honoured" if seen == {ITERATIONS} else "?iterations IGNORED"
 
 
 def changes(page, repeats: int) -> dict[str, list[harness.Phases]]:
@@ -105,11 +119,12 @@ def row(name: str, phases: list[harness.Phases]) -> str:
     return f"  {name:<22} {statistics.median(totals):7.2f} s {min(totals):7.2f} s   {goal:>8} {verdict:<6}   {parts}"
 
 
-def ratio_row(loads: dict[str, list[harness.Phases]]) -> str:
-    lab, yardstick = (statistics.median(p.total for p in loads[name]) for name in ("cold page load", "yardstick"))
+def ratio_row(name: str, loads: dict[str, list[harness.Phases]]) -> str:
+    lab, yardstick = (statistics.median(p.total for p in loads[n]) for n in (name, "yardstick"))
     ratio = lab / yardstick
     verdict = "ok" if ratio <= TARGET_RATIO else "MISSED"
-    return f"  {'lab / yardstick':<22} {ratio:7.2f} x {'':9}   {f'<= {TARGET_RATIO:g} x':>8} {verdict:<6}"
+    label = "lab / yardstick" + name.removeprefix("cold page load")
+    return f"  {label:<22} {ratio:7.2f} x {'':9}   {f'<= {TARGET_RATIO:g} x':>8} {verdict:<6}"
 
 
 def main() -> None:
@@ -117,19 +132,28 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--root", default=str(harness.ROOT), help="the checkout to serve (default: this one)")
     parser.add_argument("--loads-only", action="store_true", help="time the cold page loads only")
+    parser.add_argument(
+        "--against",
+        action="append",
+        default=[],
+        metavar="CHECKOUT",
+        help="also serve this checkout and time its cold loads in the same turns (repeatable): a change "
+        "against the page without it, on the same machine at the same moments",
+    )
     args = parser.parse_args()
 
     try:
-        with (
-            harness.serve(root=args.root) as base,
-            harness.serve(script=YARDSTICK) as yardstick,
-            harness.browser() as chromium,
-        ):
-            url = f"{base}/?iterations={ITERATIONS}"
-            first, loads, how_link = cold_loads(chromium, url, yardstick, args.repeats)
+        with contextlib.ExitStack() as servers:
+            start = servers.enter_context
+            labs = {"cold page load": start(harness.serve_process(root=args.root))}
+            for number, checkout in enumerate(args.against, 1):
+                labs[f"cold page load {number}"] = start(harness.serve_process(root=checkout))
+            yardstick = start(harness.serve_process(script=YARDSTICK))
+            chromium = start(harness.browser())
+            first, loads, cpu, how_link = cold_loads(chromium, labs, yardstick, args.repeats)
             how, timed = "not changed", {}
             if not args.loads_only:
-                page = harness.open_app(chromium, url, timeout=120)
+                page = harness.open_app(chromium, f"{labs['cold page load'].url}/?iterations={ITERATIONS}", timeout=120)
                 how = ensure_iterations(page)
                 timed = changes(page, args.repeats)
                 page.context.close()
@@ -144,7 +168,13 @@ def main() -> None:
     print(row("first load (server)", [first]))
     for name, phases in loads.items():
         print(row(name, phases))
-    print(ratio_row(loads))
+    for name in labs:
+        print(ratio_row(name, loads))
+    for name in loads:
+        label = "server CPU per load" + name.removeprefix("cold page load").replace("yardstick", " (yardstick)")
+        print(f"  {label:<22} {statistics.median(cpu[name]):7.2f} s")
+    for number, checkout in enumerate(args.against, 1):
+        print(f"  {number}: {checkout}")
     for name, phases in timed.items():
         print(row(name, phases))
     print("to run: action -> script starts; run: script running as the page sees it; draw: run end -> last chart")
