@@ -55,7 +55,7 @@ def _paste() -> Callable[[], str]:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600).run()
-    at.selectbox(key="data").set_value("custom").run()
+    at.radio(key="data").set_value("custom").run()
     rows = [{"x1": 1.0, "x2": 2.0, "y1": 0.0, "y2": 1.0}] * 20_000
     at.session_state["table_editor"] = {"edited_rows": {}, "added_rows": rows, "deleted_rows": []}
 

@@ -141,7 +141,7 @@ class Choice:
     registry: Mapping[str, Any]
     extra: Mapping[str, str] = dataclasses.field(default_factory=dict)
     type: ClassVar = str
-    widget: ClassVar = "select"
+    widget: ClassVar = "choice"
 
     def options(self) -> tuple[str, ...]:
         return (*self.registry, *self.extra)

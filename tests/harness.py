@@ -427,9 +427,8 @@ def set_text(page, label: str, value: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the sidebar selectbox (a combobox) labelled ``label``."""
-    sidebar_widget(page, "stSelectbox", label).get_by_role("combobox").click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` in the sidebar's radio buttons labelled ``label``."""
+    sidebar_widget(page, "stRadio", label).get_by_text(option, exact=True).click()
 
 
 def metric(page, label: str) -> str:

@@ -355,7 +355,7 @@ NO_EDITS = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
 @pytest.fixture(scope="module")
 def table_page() -> AppTest:
     at = fresh()
-    at.selectbox(key="data").set_value("custom").run()
+    at.radio(key="data").set_value("custom").run()
     keep_this_run(at)
     assert_alive(at)
     return at
@@ -404,7 +404,7 @@ def test_table_refused(table_page, edits, words):
 @pytest.fixture(scope="module")
 def csv_page() -> AppTest:
     at = fresh()
-    at.selectbox(key="data").set_value("custom").run()
+    at.radio(key="data").set_value("custom").run()
     keep_this_run(at)
     return at
 
@@ -646,7 +646,7 @@ def test_iterations_widget_stops_at_the_budget_and_says_so():
 @pytest.mark.slow
 def test_custom_table_too_large_for_a_link_stays_out_of_it():
     at = fresh()
-    at.selectbox(key="data").set_value("custom").run()
+    at.radio(key="data").set_value("custom").run()
     assert at.query_params["inputs"] == "0.8,0.4;0.3,0.3"  # a small table travels in the link
     rng = np.random.default_rng(0)
     columns = [f"x{i + 1}" for i in range(19)] + ["y1"]
@@ -678,7 +678,7 @@ def released_files(monkeypatch) -> list[str]:
 def test_csv_upload_is_released_once_read(monkeypatch, content):
     released = released_files(monkeypatch)
     at = fresh()
-    at.selectbox(key="data").set_value("custom").run()
+    at.radio(key="data").set_value("custom").run()
     at.file_uploader(key="csv_upload").set_value(("d.csv", content, "text/csv")).run()
     assert len(released) == 1 and released[0] == at.session_state["csv_loaded"]
     at.run()  # the next run reads nothing again

@@ -119,7 +119,7 @@ def test_cached_charts_follow_the_snapshot_and_the_run():
     """Charts come from a cache keyed by run, view and snapshot: each key draws its own data."""
     at = fresh()
     at.text_input(key="layers").set_value("2,30,30,2").run()  # past the cells a browser scrubs: the server's slider
-    at.selectbox(key="init").set_value("normal").run()
+    at.radio(key="init").set_value("normal").run()
     open_tab(at, "Weights")
     last = chart_data(at)
     assert len(last) == 7  # W^0..W^2, their gradients, the hidden activations
@@ -137,7 +137,7 @@ def test_cached_charts_follow_the_snapshot_and_the_run():
 @pytest.mark.parametrize("method", ["uniform", "normal", "xavier", "he"])
 def test_random_initialization_makes_hidden_neurons_distinct(method):
     at = fresh()
-    at.selectbox(key="init").set_value(method).run()
+    at.radio(key="init").set_value(method).run()
     assert not at.exception
     assert metric(at, "Distinct hidden neurons") == "3/3 · 3/3"
 
@@ -150,17 +150,17 @@ def test_noise_breaks_the_symmetry():
 
 def test_question_preset_restores_the_questions_run():
     at = fresh()
-    at.selectbox(key="init").set_value("normal").run()
+    at.radio(key="init").set_value("normal").run()
     at.text_input(key="layers").set_value("2,5,2").run()
     button(at, "The question's network").click().run()
-    assert at.selectbox(key="init").value == "constant"
+    assert at.radio(key="init").value == "constant"
     assert at.text_input(key="layers").value == "2,3,3,2"
     assert metric(at, OUTPUT) == "0.5993"
 
 
 def test_new_seed_changes_only_the_seed():
     at = fresh()
-    at.selectbox(key="init").set_value("normal").run()
+    at.radio(key="init").set_value("normal").run()
     before = {k: at.session_state[k] for k in ("init", "init_scale", "lr", "layers", "seed")}
     button(at, "New seed").click().run()
     after = {k: at.session_state[k] for k in before}
@@ -170,16 +170,16 @@ def test_new_seed_changes_only_the_seed():
 
 def test_changing_data_keeps_hidden_sizes_and_follows_the_data():
     at = fresh()
-    at.selectbox(key="data").set_value("xor").run()
+    at.radio(key="data").set_value("xor").run()
     assert at.text_input(key="layers").value == "2,3,3,1"
     assert not at.exception and not at.error
 
 
 def test_diverged_run_says_where_in_words():
     at = fresh()
-    at.selectbox(key="activation").set_value("linear")
-    at.selectbox(key="output_activation").set_value("linear")
-    at.selectbox(key="init").set_value("normal")
+    at.radio(key="activation").set_value("linear")
+    at.radio(key="output_activation").set_value("linear")
+    at.radio(key="init").set_value("normal")
     at.number_input(key="lr").set_value(5.0).run()
     assert not at.exception
     assert any("diverged at iteration" in e.value for e in at.error)
@@ -207,7 +207,7 @@ def test_bad_widget_value_shows_one_error_and_page_recovers(kind, key, value, wo
 
 def custom_page() -> AppTest:
     at = fresh()
-    at.selectbox(key="data").set_value("custom").run()
+    at.radio(key="data").set_value("custom").run()
     assert not at.exception and not at.error
     return at
 
@@ -260,7 +260,7 @@ def test_sweep_trains_the_grid_and_opens_a_run():
     button(at, "Open").click().run()
     assert not at.exception
     start, optimizer, lr, seed = best.split(" · ")[:4]
-    assert at.selectbox(key="init").value == start.split()[0]
+    assert at.radio(key="init").value == start.split()[0]
     assert at.number_input(key="lr").value == float(lr.split()[1])
     assert len(at.session_state["kept"]) == 1  # opened runs are kept, ready to compare
     assert at.session_state["tab"] == "Results"  # it opens on Results, and says what it opened
@@ -311,7 +311,7 @@ def chart_titles(at: AppTest) -> list:
 @pytest.mark.slow
 def test_weights_of_a_deep_network_are_drawn_ten_matrices_at_a_time():
     at = fresh()
-    at.selectbox(key="data").set_value("xor").run()
+    at.radio(key="data").set_value("xor").run()
     at.text_input(key="layers").set_value(",".join(["2", *["26"] * 20, "1"])).run()  # too many cells to scrub
     open_tab(at, "Weights")
     assert at.radio(key="weights_matrices").options == ["W⁰ to W⁹", "W¹⁰ to W¹⁹", "W²⁰"]
@@ -584,7 +584,7 @@ def test_the_main_areas_choices_are_kept_by_the_session_so_they_outlive_their_ta
 @pytest.mark.slow
 def test_weights_of_many_small_layers_are_drawn_on_the_server_not_in_one_heavy_chart():
     at = fresh()
-    at.selectbox(key="data").set_value("xor").run()
+    at.radio(key="data").set_value("xor").run()
     at.text_input(key="layers").set_value(",".join(["2", *["8"] * 12, "1"])).run()  # few cells, many heatmaps
     open_tab(at, "Weights")
     assert any(f"more than the {scrub.MAX_HEATMAPS} one chart holds" in c.value for c in at.caption)

@@ -19,7 +19,7 @@ def test_a_new_data_set_keeps_the_experiments_settings():
     at = fresh()
     at.number_input(key="init_scale").set_value(0.5).run()  # every weight at 0.5: clones, on XOR too
     at.number_input(key="lr").set_value(2.0).run()
-    at.selectbox(key="data").set_value("xor").run()
+    at.radio(key="data").set_value("xor").run()
     assert not at.exception
     s = at.session_state
     assert (s["init"], s["init_scale"], s["lr"], s["activation"]) == ("constant", 0.5, 2.0, "sigmoid")
@@ -30,7 +30,7 @@ def test_a_new_data_set_keeps_the_experiments_settings():
 @pytest.mark.slow
 def test_the_recipe_button_applies_the_data_sets_recipe():
     at = fresh()
-    at.selectbox(key="data").set_value("circle").run()
+    at.radio(key="data").set_value("circle").run()
     at.number_input(key="seed").set_value(3).run()
     button(at, RECIPE).click().run()
     assert not at.exception
@@ -47,15 +47,15 @@ def test_the_question_has_a_recipe_too_and_custom_data_has_none():
     at = fresh()
     button(at, RECIPE).click().run()
     assert at.session_state["init"] == "normal" and at.session_state["iterations"] == 3000
-    at.selectbox(key="data").set_value("custom").run()
+    at.radio(key="data").set_value("custom").run()
     assert button(at, RECIPE).disabled
 
 
 def test_the_page_says_why_sse_on_200_points_cannot_learn():
     at = fresh()
-    at.selectbox(key="data").set_value("circle").run()
+    at.radio(key="data").set_value("circle").run()
     at.text_input(key="layers").set_value("2,16,16,1").run()
-    at.selectbox(key="init").set_value("xavier").run()
+    at.radio(key="init").set_value("xavier").run()
     assert not at.exception
     run = mlp.train(mlp.Config(data="circle", layers=(2, 16, 16, 1), init="xavier"))
     sentence = next(f.sentence for f in mlp.findings(run) if f.code == "step_too_large")
@@ -67,7 +67,7 @@ def test_the_page_says_why_sse_on_200_points_cannot_learn():
 @pytest.mark.parametrize(("data", "least"), LEAST_ACCURACY.items())
 def test_each_data_sets_recipe_learns_it_on_the_page(data, least):
     at = fresh()
-    at.selectbox(key="data").set_value(data).run()
+    at.radio(key="data").set_value(data).run()
     button(at, RECIPE).click().run()
     assert not at.exception
     shown = metric(at, ACCURACY)  # "100.0%": the share of points on the right side of 0.5

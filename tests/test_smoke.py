@@ -52,15 +52,15 @@ def test_the_questions_run_on_every_tab():
 def test_a_link_opens_its_tab_and_settings_and_refuses_a_bad_value():
     at = fresh({"data": "xor", "layers": "2,4,1", "init": "normal", "tab": "Weights", "lr": "abc"})
     assert not at.exception, [e.value for e in at.exception]
-    assert (at.selectbox(key="data").value, at.text_input(key="layers").value) == ("xor", "2,4,1")
-    assert at.selectbox(key="init").value == "normal" and at.number_input(key="lr").value == 0.5
+    assert (at.radio(key="data").value, at.text_input(key="layers").value) == ("xor", "2,4,1")
+    assert at.radio(key="init").value == "normal" and at.number_input(key="lr").value == 0.5
     assert any("lr: 'abc' is not a number" in w.value.replace("\\", "") for w in at.warning)
     assert next(t for t in at.tabs if t.label == "Weights").children
 
 
 def test_custom_data_from_a_csv_upload_and_the_editor():
     at = fresh()
-    at.selectbox(key="data").set_value("custom").run()
+    at.radio(key="data").set_value("custom").run()
     at.file_uploader(key="csv_upload").set_value(("d.csv", b"x1,x2,x3,y1\n0,0,1,0\n1,1,0,1\n", "text/csv")).run()
     assert_fine(at)
     assert at.text_input(key="layers").value == "3,3,3,1"

@@ -43,7 +43,7 @@ def page() -> AppTest:
 
 
 def widget(at: AppTest, name: str):
-    kind = {"select": at.selectbox, "number": at.number_input, "text": at.text_input}[FIELDS[name].kind.widget]
+    kind = {"choice": at.radio, "number": at.number_input, "text": at.text_input}[FIELDS[name].kind.widget]
     return kind(key=name)
 
 
@@ -64,20 +64,20 @@ def test_every_widget_is_made_from_its_entry(page, name):
 
 def test_data_box_shows_names_and_the_link_keeps_codes():
     at = fresh()
-    assert at.selectbox(key="data").options[:2] == ["The question's 2 observations", "XOR (4 points)"]
-    at.selectbox(key="data").set_value("xor").run()
-    assert at.selectbox(key="data").value == "xor" and at.query_params["data"] == "xor"
+    assert at.radio(key="data").options[:2] == ["The question's 2 observations", "XOR (4 points)"]
+    at.radio(key="data").set_value("xor").run()
+    assert at.radio(key="data").value == "xor" and at.query_params["data"] == "xor"
     assert at.text_input(key="layers").value == "2,3,3,1"
-    at.selectbox(key="data").set_value("seed").run()
+    at.radio(key="data").set_value("seed").run()
     assert "data" not in at.query_params  # the default is left out of the link, like a bound widget's
     linked = fresh({"data": "circle", "points": "50"})
-    assert linked.selectbox(key="data").value == "circle" and linked.number_input(key="points").value == 50
+    assert linked.radio(key="data").value == "circle" and linked.number_input(key="points").value == 50
 
 
 def test_init_scale_label_follows_the_method(page):
-    page.selectbox(key="init").set_value("normal").run()
+    page.radio(key="init").set_value("normal").run()
     assert page.number_input(key="init_scale").label == "Standard deviation"
-    page.selectbox(key="init").set_value("constant").run()
+    page.radio(key="init").set_value("constant").run()
     assert page.number_input(key="init_scale").label == "Value of every weight"
 
 
@@ -103,12 +103,12 @@ def test_a_new_data_set_is_one_entry(monkeypatch, capsys):
     assert "moons" in Config.json_schema()["properties"]["data"]["enum"]
     assert Config.from_mapping({"data": "moons", "points": 30}).dataset.X.shape == (30, 2)
     at = fresh()
-    assert "Two moons (generated)" in at.selectbox(key="data").options
-    at.selectbox(key="data").set_value("moons").run()
+    assert "Two moons (generated)" in at.radio(key="data").options
+    at.radio(key="data").set_value("moons").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.query_params["data"] == "moons" and at.number_input(key="points").value == 200
     moons = fresh({"data": "moons"})  # and a link to it
-    assert not moons.warning and moons.selectbox(key="data").value == "moons"
+    assert not moons.warning and moons.radio(key="data").value == "moons"
 
 
 def test_the_upload_limit_is_one_number():
