@@ -65,8 +65,7 @@ def _widget(name: str, where: Any = st.sidebar, **changes: Any) -> Any:
     field, kind = FIELDS[name], FIELDS[name].kind
     args: dict[str, Any] = {"label": field.label, "key": name, "help": _sentence(field.help)}
     if kind.widget == "choice":
-        # Radio buttons, not a selectbox: every option in sight, one click, and a new visitor's browser
-        # loads no combobox code (130 KB of script; a cold load 0.2 s quicker, benchmarks.dashboard).
+        # Radio buttons, not a selectbox: every option in sight (five activations, three costs), one click.
         options = list(kind.options())
         args |= {"options": options, "index": options.index(field.default)}
         # Named options (the data sets) one to a line; the short codes side by side.
