@@ -37,7 +37,8 @@ correctly rounded) when few, else per group of mutually close neurons by a Gram 
 group centred on its mean (whose rounding is relative to the group's spread, not to its size),
 with the pairs still far below the spread done element by element. Snapshots whose neurons are
 all bitwise equal (a constant start) skip all this. Each snapshot is first scaled by a power of
-two (exact), so a diverging run's huge weights cannot overflow the squares. Layers holding a
+two (exact), so a diverging run's huge weights cannot overflow the squares, and a row still so
+small beside the others that its square underflows has its pairs scaled one by one. Layers holding a
 non-finite weight compare rows bit for bit: clones are identical rows, and the gap is NaN.
 """
 
@@ -49,6 +50,7 @@ import numpy as np
 
 TOLERANCE = 1e-13
 _CLOSE = 1e-3  # Gram distances below this (relative) are recomputed precisely
+_UNDERFLOW = 1e-280  # a nonzero row whose |v|^2 is below this has lost digits to underflow
 _SPREAD = 1e-3  # inside a centred group, pairs closer than this of the spread: element by element
 _DENSE = 8  # more than this many close pairs per neuron of a snapshot: the centred-group route
 _CHUNK_BYTES = 48_000_000  # float64 work arrays of one chunk of snapshots
@@ -177,7 +179,21 @@ def _relative_squared(V: np.ndarray) -> np.ndarray:
     s, i, j = s[i < j], i[i < j], j[i < j]
     if len(s):
         R2[s, i, j] = R2[s, j, i] = _precise(V, s, i, j) * np.minimum(inverse[s, i], inverse[s, j])
+    # A row whose square underflows beside rows of ordinary size (the snapshot's scale set by those)
+    # would pass for a zero row: its pairs are computed again, each scaled by its own power of two.
+    for t, a in zip(*np.nonzero((norms < _UNDERFLOW) & (np.abs(V).max(axis=2) > 0)), strict=True):
+        R2[t, a, :] = R2[t, :, a] = _pairs_scaled(V[t], a)
+        R2[t, a, a] = np.inf
     return R2
+
+
+def _pairs_scaled(V: np.ndarray, a: int) -> np.ndarray:
+    """``r_aj^2`` for every row ``j`` of one snapshot ``V`` ``(n, d)``, each pair multiplied by the power of
+    two that brings its largest ``|entry|`` into [0.5, 1) (exact), so no square underflows."""
+    exponent = -np.frexp(np.maximum(np.abs(V[a]).max(), np.abs(V).max(axis=1)))[1][:, None]
+    A, B = np.ldexp(V[a], exponent), np.ldexp(V, exponent)  # 2^exponent alone may overflow
+    size2 = np.maximum(np.einsum("nd,nd->n", A, A), np.einsum("nd,nd->n", B, B))
+    return np.einsum("nd,nd->n", A - B, A - B) / size2
 
 
 def relative_distances(V: np.ndarray) -> np.ndarray:

@@ -1,5 +1,6 @@
 """Symmetry metrics on hand-made matrices, and the law of the lab as a property test."""
 
+import math
 import tracemalloc
 import warnings
 
@@ -41,13 +42,17 @@ def test_two_groups_are_two_distinct_neurons():
 
 
 def relative_oracle(V: np.ndarray) -> np.ndarray:
-    """``r_ij`` pair by pair from the differences themselves (each correctly rounded): the definition."""
+    """``r_ij`` pair by pair from the differences themselves (each correctly rounded): the definition.
+
+    Norms by ``math.hypot``, which scales: ``np.linalg.norm`` squares, so a row of 3.6e-173 has norm 0
+    there (its square underflows) and would pass for a zero row.
+    """
     n = len(V)
     R = np.zeros((n, n))
     for i in range(n):
         for j in range(n):
-            size = max(np.linalg.norm(V[i]), np.linalg.norm(V[j]))
-            R[i, j] = np.linalg.norm(V[i] - V[j]) / size if size else 0.0
+            size = max(math.hypot(*V[i]), math.hypot(*V[j]))
+            R[i, j] = math.hypot(*(V[i] - V[j])) / size if size else 0.0
     return R
 
 
@@ -344,3 +349,15 @@ def test_memory_stays_under_100_mb_on_wide_layers():
     tracemalloc.stop()
     assert peak < 100e6
     assert np.all(result.distinct == 256) and np.all((result.gap > 1e-11) & (result.gap < 1e-7))
+
+
+def test_rows_whose_squares_underflow_keep_their_distances():
+    # Found by hypothesis. r = |0 - 3.6e-173| / 3.6e-173 = 1, although 3.6e-173 squared underflows to 0,
+    # alone or beside a row of ordinary size; two equal rows of 1e-312 (subnormal) are clones.
+    for V in ([[0.0], [3.60119344e-173]], [[0.0, 0.0], [0.0, 1.0], [0.0, 8.36508483e-259]]):
+        V = np.array(V)
+        np.testing.assert_array_equal(relative_distances(V)[[0, -1], [-1, 0]], [1.0, 1.0])
+        assert distinct_neurons(V) == len(V)
+    V = np.array([[1e-312], [1e-312], [1e-12]])
+    np.testing.assert_allclose(relative_distances(V), relative_oracle(V), rtol=1e-15, atol=0)
+    assert distinct_neurons(V) == 2 and mlp.clone_groups([V.T, np.zeros((4, 0))])[0].tolist() == [0, 0, 1]
