@@ -181,9 +181,11 @@ def _relative_squared(V: np.ndarray) -> np.ndarray:
         R2[s, i, j] = R2[s, j, i] = _precise(V, s, i, j) * np.minimum(inverse[s, i], inverse[s, j])
     # A row whose square underflows beside rows of ordinary size (the snapshot's scale set by those)
     # would pass for a zero row: its pairs are computed again, each scaled by its own power of two.
-    for t, a in zip(*np.nonzero((norms < _UNDERFLOW) & (np.abs(V).max(axis=2) > 0)), strict=True):
-        R2[t, a, :] = R2[t, :, a] = _pairs_scaled(V[t], a)
-        R2[t, a, a] = np.inf
+    s, a = np.nonzero(norms < _UNDERFLOW)
+    nonzero = V[s, a].any(axis=1)  # an all-zero row is a zero row
+    for t, row in zip(s[nonzero], a[nonzero], strict=True):
+        R2[t, row, :] = R2[t, :, row] = _pairs_scaled(V[t], row)
+        R2[t, row, row] = np.inf
     return R2
 
 
