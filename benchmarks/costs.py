@@ -18,8 +18,11 @@ import numpy as np
 from mlp import Config, SweepSpec, budget, sweep, train
 from mlp.symmetry import symmetry_history
 
-CASES = [  # (network and data, numbers of runs: 1 is a run, more a sweep)
+CASES = [  # (network and data, numbers of runs: 1 is a run, more a sweep; a sweep of a small network sums in order)
     ({}, (1, 16, 128, 512)),
+    (dict(products="in_order"), (1,)),
+    (dict(data="xor", layers=(2, 4, 1), activation="tanh", optimizer="adam", products="in_order"), (1,)),
+    (dict(layers=(2, 7, 7, 2), loss="cross_entropy", products="in_order"), (1,)),
     (dict(optimizer="adam"), (1, 16, 512)),
     (dict(loss="cross_entropy"), (1, 16, 512)),
     (dict(data="xor", layers=(2, 4, 1), activation="tanh", loss="cross_entropy", optimizer="adam"), (1, 16, 512)),
@@ -41,30 +44,31 @@ def cpu(fn) -> float:
     return time.process_time() - start
 
 
-def measure(base: Config, runs: int) -> tuple[float, float]:
-    """(predicted, measured) seconds for ``runs`` runs of ``base`` with about the wanted iterations."""
+def measure(base: Config, runs: int) -> tuple[float, float, str]:
+    """(predicted, measured) seconds for ``runs`` runs of ``base`` with about the wanted iterations, and
+    how they summed their products."""
     if runs == 1:
-        return budget.work(base) / 1e9, min(cpu(lambda: train(base)) for _ in range(2))
+        return budget.work(base) / 1e9, min(cpu(lambda: train(base)) for _ in range(2)), base.products
     spec = SweepSpec(base, seeds=tuple(range(runs)))
-    return budget.work(spec.base, runs) / 1e9, min(cpu(lambda: sweep(spec)) for _ in range(2))
+    return budget.work(spec.base, runs) / 1e9, min(cpu(lambda: sweep(spec)) for _ in range(2)), spec.base.products
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.3, help="about how long each case trains")
     args = parser.parse_args()
-    print(f"{'case':>62} {'runs':>5} {'iterations':>10} {'predicted':>10} {'measured':>9} {'ratio':>6}")
+    print(f"{'case':>72} {'runs':>5} {'iterations':>10} {'predicted':>10} {'measured':>9} {'ratio':>6}")
     ratios = []
     for settings, sizes in CASES:
         for runs in sizes:
             base = Config(**settings, init="normal", snapshots=20, iterations=0)
             step = budget.step_work(base.layers, base.dataset.X.shape[0], runs)
             iterations = max(1, min(budget.most_iterations(base, runs), int(args.seconds * 1e9 / step)))
-            predicted, measured = measure(base.replace(iterations=iterations), runs)
+            predicted, measured, products = measure(base.replace(iterations=iterations), runs)
             ratios.append(measured / predicted)
-            how = f"{base.activation}, {base.loss}, {base.optimizer}"
+            how = f"{base.activation}, {base.loss}, {base.optimizer}, {products}"
             name = f"{'-'.join(map(str, base.layers))[:24]} on {base.dataset.X.shape[0]:,} obs ({how})"
-            print(f"{name:>62} {runs:>5} {iterations:>10,} {predicted:>9.3f}s {measured:>8.3f}s {ratios[-1]:>6.2f}")
+            print(f"{name:>72} {runs:>5} {iterations:>10,} {predicted:>9.3f}s {measured:>8.3f}s {ratios[-1]:>6.2f}")
     spread = f"min {min(ratios):.2f}, median {np.median(ratios):.2f}, max {max(ratios):.2f}"
     print(f"training: measured / predicted {spread}")
     rng = np.random.default_rng(0)

@@ -5,8 +5,12 @@
 256 runs of the question's network (2-3-3-2 sigmoid, sse, gd, its two observations): 4 inits x
 4 learning rates x 16 seeds, trained as one sweep and as 256 calls of mlp.train (whose time
 includes its snapshots and symmetry metrics). The two take turns and the best time of each is
-printed with their ratio. Then the largest sweeps the work budget allows for three shapes: wall
-time, and peak traced memory in a second run (tracemalloc slows Python down).
+printed with their ratio. The sweep sums its products in order (mlp/network.py) and the runs one by
+one are trained as a run is by default, with BLAS: the fastest way to train one run. How far their
+final costs are apart is printed, and that 16 of the sweep's runs trained alone with the sweep's
+products (as "Open" trains them) end on the very same costs. Then the largest sweeps the work
+budget allows for three shapes: wall time, and peak traced memory in a second run (tracemalloc
+slows Python down).
 
 The budget's cost model itself is checked by `python -m benchmarks.costs`.
 """
@@ -33,8 +37,8 @@ def question_spec(iterations: int) -> SweepSpec:
     return SweepSpec(Config(iterations=iterations), inits=INITS, lrs=LRS, seeds=tuple(range(16)))
 
 
-def sequential(spec: SweepSpec) -> list:
-    return [train(config) for config in spec.configs()]
+def sequential(spec: SweepSpec, products: str = "blas") -> list:
+    return [train(config.replace(products=products)) for config in spec.configs()]
 
 
 def largest(base: Config, runs: int) -> SweepSpec:
@@ -66,14 +70,18 @@ def compare(iterations: int, repeats: int) -> None:
     result, runs = sweep(spec), sequential(spec)
     final = np.array([run.final_loss for run in runs])
     worst = np.max(np.abs(result.final_loss - final) / final)
+    opened = [train(config) for config in spec.configs()[::16]]
+    same = sum(run.final_loss == cost for run, cost in zip(opened, result.final_loss[::16]))
     per_step = vectorised / (spec.n_runs * (iterations + 1)) * 1e6
     print(
         f"{spec.n_runs} runs of the question's network (4 inits x 4 lrs x 16 seeds, gd), "
         f"{iterations:,} iterations, best of {repeats}"
     )
-    print(f"  256 x mlp.train  {one_by_one:7.3f} s")
-    print(f"  one sweep        {vectorised:7.3f} s   {per_step:5.2f} us per run and iteration")
-    print(f"  speed-up         {one_by_one / vectorised:7.1f} x   (final losses agree to {worst:.1e} relative)")
+    print(f"  256 x mlp.train  {one_by_one:7.3f} s   (products by BLAS)")
+    products = spec.base.products
+    print(f"  one sweep        {vectorised:7.3f} s   {per_step:5.2f} us per run and iteration (products {products})")
+    print(f"  speed-up         {one_by_one / vectorised:7.1f} x   (final costs agree to {worst:.1e} relative)")
+    print(f"  {same} of {len(opened)} runs trained alone with the sweep's products end on the sweep's cost exactly")
 
 
 def largest_allowed() -> None:

@@ -677,7 +677,7 @@ def _next_weights(run: Run, snapshot: int) -> list[np.ndarray] | None:
         return None
     c = run.config
     params, grads = (np.concatenate([M.ravel() for M in Ms])[None] for Ms in (run.weights[0], run.gradients[0]))
-    mlp.OPTIMIZERS[c.optimizer](params.shape, np.array([c.lr])).step(params, grads)
+    mlp.OPTIMIZERS[c.optimizer](params, np.array([c.lr])).step(params, grads)
     return c.architecture.split(params[0])
 
 

@@ -49,6 +49,10 @@ PARAMETER = 8
 LOSS_CALLS = {"sse": 0, "mse": 3, "cross_entropy": 36}
 OPTIMIZER_CALLS = {"gd": 0, "momentum": 4, "adam": 18}
 OPTIMIZER_PASSES = {"gd": 1, "momentum": 2, "adam": 6}
+# Products summed in order (mlp/network.py): numpy calls per term of every sum, a multiply and an add
+# on arrays it walks with broadcasting, each dearer than a call on contiguous arrays. Their work per
+# run is far less than a BLAS call per run, and is left priced as one.
+IN_ORDER_CALLS = 4
 # Symmetry metrics: ns per unit of mlp.symmetry.metrics_work (one set of weights). Measured 0.03 to 0.7 ns
 # here (benchmarks/costs.py), dearest on random and near-equal neurons, cheapest on clones.
 METRICS_UNIT = 1.0
@@ -62,22 +66,39 @@ WEIGHT_BUDGET = 4_000_000
 
 
 def step_work(
-    layers: tuple[int, ...], n_obs: int, runs: int = 1, loss: str = "sse", optimizers: tuple[str, ...] = ("gd",)
+    layers: tuple[int, ...],
+    n_obs: int,
+    runs: int = 1,
+    loss: str = "sse",
+    optimizers: tuple[str, ...] = ("gd",),
+    products: str = "blas",
 ) -> float:
     """ns of one training iteration of ``runs`` runs of a network of ``layers`` on ``n_obs`` observations,
-    with cost ``loss``, stepped by ``optimizers`` (a sweep may hold several: each steps its own group)."""
+    with cost ``loss``, stepped by ``optimizers`` (a sweep may hold several: each steps its own group),
+    its products summed by ``products``."""
     L = len(layers) - 1
     multiply_adds = sum(3 * n_obs * (1 + n_in) * n_out for n_in, n_out in zip(layers, layers[1:]))
     n_params = sum((1 + n_in) * n_out for n_in, n_out in zip(layers, layers[1:]))
     calls = L * CALLS_PER_LAYER + LOSS_CALLS[loss] + sum(OPTIMIZER_CALLS[name] for name in optimizers)
+    if products == "in_order":
+        calls += IN_ORDER_CALLS * _terms(layers, n_obs)
     passes = max(OPTIMIZER_PASSES[name] for name in optimizers)
     per_run = 3 * L * PRODUCT_CALL + multiply_adds * MULTIPLY_ADD + n_obs * sum(layers[1:]) * ENTRY
     return calls * CALL + LOOP + runs * (per_run + n_params * PARAMETER * passes)
 
 
+def _terms(layers: tuple[int, ...], n_obs: int) -> int:
+    """The terms the sums of one ``in_order`` iteration add: of each product and of the cost."""
+    n = sum(1 + n_in for n_in in layers[:-1])  # n^{l+1} = [1 | a^l] W^l
+    dC_da = sum(layers[2:])  # dC/da^l = delta^{l+1} W^l[1:]^T
+    dC_dW = n_obs * (len(layers) - 1)  # dC/dW^l = [1 | a^l]^T delta^{l+1}
+    return n + dC_da + dC_dW + n_obs * layers[-1]  # and the cost
+
+
 def _step(config: Config, runs: int, optimizers: tuple[str, ...] | None) -> float:
     """:func:`step_work` of ``config``'s network, data and cost (its own optimizer unless ``optimizers``)."""
-    return step_work(config.layers, config.dataset.X.shape[0], runs, config.loss, optimizers or (config.optimizer,))
+    optimizers = optimizers or (config.optimizer,)
+    return step_work(config.layers, config.dataset.X.shape[0], runs, config.loss, optimizers, config.products)
 
 
 def metrics_work(layers: tuple[int, ...]) -> float:

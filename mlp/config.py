@@ -8,6 +8,7 @@ trips share one code path, and the same table gives the JSON schema (``Config.js
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -25,7 +26,7 @@ from .echo import echo
 from .errors import ConfigError
 from .fields import AXES, FIELDS, MAX_ITERATIONS, THRESHOLD, Axis, check_length, json_value
 from .losses import LOSSES
-from .network import Architecture
+from .network import MOST_TERMS, Architecture
 
 # Each setting's parser, by name (a view of the table, for code that only parses).
 PARSERS: dict[str, Callable[[str, Any], Any]] = {name: field.kind for name, field in FIELDS.items()}
@@ -159,8 +160,8 @@ class Config:
 
     @property
     def architecture(self) -> Architecture:
-        """Layer sizes, activations and cost: everything of the network but its weights."""
-        return Architecture(self.layers, self.activation, self.output_activation, self.loss)
+        """Layer sizes, activations, cost and products: everything of the network but its weights."""
+        return Architecture(self.layers, self.activation, self.output_activation, self.loss, self.products)
 
     @property
     def n_params(self) -> int:
@@ -282,7 +283,7 @@ def _check_network(c: Config) -> None:
             f"{query_text(list(c.layers))} ends with {c.layers[-1]} outputs but {name} has {data.n_outputs} "
             f"target columns; the last size must be {data.n_outputs}.",
         )
-    c.architecture  # noqa: B018  (refuses a cost that does not fit the output activation)
+    c.architecture.check_products(len(data.X))  # and refuses a cost that does not fit the output activation
     if LOSSES[c.loss].needs_sigmoid_output and np.any((data.Y < 0) | (data.Y > 1)):
         raise ConfigError("loss", "cross_entropy needs every target between 0 and 1; use sse or mse for these targets.")
 
@@ -364,6 +365,12 @@ class SweepSpec:
     ``seeds``). A list left as ``None`` holds the base's value alone. After construction every list
     is a tuple and ``base`` holds the first value of each, so equal sweeps compare and hash equal.
     ``threshold`` is the cost a run must reach for ``iterations_to_threshold``.
+
+    Its runs sum their products ``in_order`` wherever the network allows it (every sum at most
+    ``MOST_TERMS`` terms: the question's network, XOR 2-4-1) and a run of it so fits the work
+    budget: a sweep of them runs 1.4 times faster than with a BLAS call per run (mlp/network.py).
+    Each run carries the setting, so a run opened from the sweep, its link and its JSON reproduce
+    the sweep's numbers to the last bit.
     """
 
     def __post_init__(self) -> None:
@@ -380,7 +387,11 @@ class SweepSpec:
             raise ConfigError(
                 "sweep", f"{runs:,} runs ({sizes} values) is more than {MAX_SWEEP_RUNS}; use fewer values in the lists."
             )
-        object.__setattr__(self, "base", b.replace(**self._settings(tuple(getattr(self, a.name)[0] for a in AXES))))
+        base = b.replace(**self._settings(tuple(getattr(self, a.name)[0] for a in AXES)))
+        if base.architecture.most_terms(len(base.dataset.X)) <= MOST_TERMS:
+            with contextlib.suppress(ConfigError):  # over a run's budget in order: BLAS
+                base = base.replace(products="in_order")
+        object.__setattr__(self, "base", base)
         for optimizer in self.optimizers[1:]:  # each run can be opened as a run: priced as one
             budget.check_run(self.base.replace(optimizer=optimizer))
         budget.check_sweep(self.base, runs, tuple(self.optimizers))

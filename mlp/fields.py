@@ -29,6 +29,7 @@ from .echo import echo
 from .errors import ConfigError
 from .initializers import INITIALIZERS
 from .losses import LOSSES
+from .network import MOST_TERMS, PRODUCTS
 from .optimizers import OPTIMIZERS
 
 MAX_WIDTH = 256
@@ -294,6 +295,10 @@ FIELDS: dict[str, Field] = {
         Field("snapshots", Integer(2, MAX_SNAPSHOTS), 200,
               "number of weight snapshots kept, evenly spaced, first and last included", "Snapshots kept",
               "Training", step=10),
+        Field("products", Choice({}, PRODUCTS), "blas",
+              "how each product and cost is summed: blas is numpy's @ (OpenBLAS, fused multiply-adds); in_order "
+              f"adds the terms one at a time, as a sweep of a small network does (at most {MOST_TERMS} terms a sum)",
+              "Products summed by", "Training"),
     )
 }  # fmt: skip
 

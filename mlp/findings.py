@@ -70,6 +70,7 @@ figure, not a finding: the share of observations on the right side of 0.5 when t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,7 +79,7 @@ from typing import Any
 import numpy as np
 
 from .config import Config
-from .network import Architecture, activations, forward
+from .network import activations, forward
 from .optimizers import Momentum
 from .symmetry import TOLERANCE, clone_groups, neuron_vectors, relative_distances
 from .training import Run, train
@@ -376,8 +377,7 @@ def _merge_change(c: _Context, s: int, l: int, labels: np.ndarray) -> float:
     run = c.run
     layers = list(run.config.layers)
     layers[l] = int(labels.max() + 1)
-    a = run.config.architecture
-    architecture = Architecture(tuple(layers), a.activation, a.output_activation, a.loss)
+    architecture = dataclasses.replace(run.config.architecture, layers=tuple(layers))
     merged = forward(architecture, _merged(run.weights[s], l, labels), run.inputs)
     with np.errstate(invalid="ignore"):
         return float(np.max(np.abs(merged - c.outputs(s))))

@@ -32,9 +32,22 @@ def dot_per_run(u: np.ndarray, v: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
+def dot_in_order(u: np.ndarray, v: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out[r] = sum(u[r] * v[r])`` with run ``r``'s terms added one at a time, in the order of its
+    entries: element-wise multiplies and adds across the runs, the same arithmetic whatever ``R`` is
+    (the cost of a network whose products are summed ``in_order``, see mlp/network.py)."""
+    terms = u * v
+    entries = np.ndindex(terms.shape[1:])
+    np.copyto(out, terms[(slice(None), *next(entries))])
+    for entry in entries:
+        np.add(out, terms[(slice(None), *entry)], out)
+    return out
+
+
 @dataclass(frozen=True)
 class Loss:
-    """``evaluate(n, a, y, dC_da, costs)`` writes each run's ``dC/da`` and cost ``C``, and returns ``costs``.
+    """``evaluate(n, a, y, dC_da, costs, dot)`` writes each run's ``dC/da`` and cost ``C``, and returns
+    ``costs``; ``dot`` sums each run's terms (:func:`dot_per_run` unless given).
 
     ``n`` is the output layer's pre-activation ``n^L``. ``output_delta(a, y, out)``, when set,
     writes ``delta^L = dC/da * f'(n^L)`` directly: for ``cross_entropy`` after a sigmoid the
@@ -48,7 +61,7 @@ class Loss:
 
     def value(self, n: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The costs alone, shape ``(R,)``."""
-        return self.evaluate(n, a, y, np.empty_like(a), np.empty(len(a)))
+        return self.evaluate(n, a, y, np.empty_like(a), np.empty(len(a)), dot_per_run)
 
 
 def _count(a: np.ndarray) -> int:
@@ -56,27 +69,27 @@ def _count(a: np.ndarray) -> int:
     return a.shape[-2] * a.shape[-1]
 
 
-def _sse(n, a, y, dC_da, costs):
+def _sse(n, a, y, dC_da, costs, dot=dot_per_run):
     # C = sum (a - y)^2;  dC/da = 2 (a - y)
     np.subtract(a, y, dC_da)
-    dot_per_run(dC_da, dC_da, costs)
+    dot(dC_da, dC_da, costs)
     np.multiply(dC_da, _TWO, dC_da)
     return costs
 
 
-def _mse(n, a, y, dC_da, costs):
+def _mse(n, a, y, dC_da, costs, dot=dot_per_run):
     # C = mean (a - y)^2;  dC/da = 2 (a - y) / count
-    _sse(n, a, y, dC_da, costs)
+    _sse(n, a, y, dC_da, costs, dot)
     dC_da /= _count(a)
     costs /= _count(a)
     return costs
 
 
-def _cross_entropy(n, a, y, dC_da, costs):
+def _cross_entropy(n, a, y, dC_da, costs, dot=dot_per_run):
     # C = -mean(y log a + (1 - y) log(1 - a)) with a = sigma(n), written stably in n:
     # log(1 + e^n) - y n, where log(1 + e^n) = max(n, 0) + log1p(e^-|n|).
     terms = np.maximum(n, 0.0) + np.log1p(np.exp(-np.abs(n))) - y * n
-    dot_per_run(terms, np.ones(a.shape[-2:]), costs)
+    dot(terms, np.ones(a.shape[-2:]), costs)
     costs /= _count(a)
     # dC/da = (a - y) / (a (1 - a)) / count: infinite where a saturates (shown, never used).
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -138,7 +138,7 @@ def optimizer_steps(net: Network, configs: list[Config]) -> list[tuple[Callable,
         rows = [r for r, c in enumerate(configs) if c.optimizer == name]
         if rows:
             group = slice(rows[0], rows[-1] + 1)
-            state = optimizer(net.params[group].shape, np.array([configs[r].lr for r in rows]))
+            state = optimizer(net.params[group], np.array([configs[r].lr for r in rows]))
             steps.append((state.step, net.params[group], net.flat_grads[group]))
     return steps
 

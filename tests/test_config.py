@@ -231,6 +231,9 @@ def valid_configs(draw):
         iterations=draw(st.integers(0, 10_000)),
         snapshots=draw(st.integers(2, 1000)),
     )
+    architecture = mlp.Architecture(values["layers"])
+    if architecture.most_terms(len(dataset.X)) <= mlp.network.MOST_TERMS:  # else in_order is refused
+        values["products"] = draw(st.sampled_from(list(mlp.network.PRODUCTS)))
     return Config(**values)
 
 

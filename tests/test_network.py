@@ -229,7 +229,7 @@ def test_network_step_keeps_every_buffer(optimizer):
     net = mlp.Network(mlp.Architecture((3, 4, 2), "tanh", "sigmoid", "mse"), X, Y)
     net.set_weights(weights)
     before = buffers(net)
-    step = OPTIMIZERS[optimizer](net.params.shape, np.array([0.1]))
+    step = OPTIMIZERS[optimizer](net.params, np.array([0.1]))
     for _ in range(5):
         net.forward()
         net.backward()
@@ -250,7 +250,7 @@ def step_peak_memory(activation, loss, optimizer="adam"):
     X, Y = rng.uniform(-1, 1, (2000, 2)), rng.uniform(0, 1, (2000, 1))
     net = mlp.Network(mlp.Architecture((2, 64, 64, 1), activation, "sigmoid", loss), X, Y)
     net.set_weights([rng.normal(0, 0.5, W.shape) for W in net.weights])
-    step = OPTIMIZERS[optimizer](net.params.shape, np.array([0.01]))
+    step = OPTIMIZERS[optimizer](net.params, np.array([0.01]))
     net.forward()
     net.backward()
     step.step(net.params, net.flat_grads)
@@ -297,3 +297,94 @@ def test_functions_refuse_weights_that_do_not_fit_the_architecture():
     for call in (mlp.gradients, mlp.trace, mlp.gradient_check):
         with pytest.raises(mlp.ConfigError, match="do not fit layers"):
             call(mlp.Architecture((3, 5, 2)), weights, X, Y)
+
+
+# Products summed in order: each entry's terms added one at a time, whatever the runs beside it.
+
+
+def in_order_oracle(A, B):
+    """``A[r] @ B[r]`` with Python floats (IEEE doubles, no fused multiply-add): ``((t0 + t1) + t2) + ...``."""
+    R, rows, k = A.shape
+    out = np.empty((R, rows, B.shape[-1]))
+    for r, i, j in itertools.product(range(R), range(rows), range(B.shape[-1])):
+        total = float(A[r, i, 0]) * float(B[r, 0, j])
+        for t in range(1, k):
+            total = total + float(A[r, i, t]) * float(B[r, t, j])
+        out[r, i, j] = total
+    return out
+
+
+@pytest.mark.parametrize("runs", [1, 7])
+@pytest.mark.parametrize("shape", [(2, 4, 3), (1, 1, 1), (5, 8, 2), (3, 2, 6)])
+def test_in_order_product_adds_each_entrys_terms_one_at_a_time(shape, runs):
+    rng = np.random.default_rng(sum(shape) + runs)
+    rows, k, cols = shape
+    A, B = (mlp.network._stack(runs, s, run_last=True) for s in ((rows, k), (k, cols)))
+    A[...] = rng.normal(size=A.shape) * 10.0 ** rng.integers(-8, 8, size=A.shape)  # magnitudes apart: order shows
+    B[...] = rng.normal(size=B.shape)
+    out = mlp.network._stack(runs, (rows, cols), run_last=True)
+    mlp.network.in_order(A, B, out)()
+    assert np.array_equal(out, in_order_oracle(A, B))
+
+
+def test_in_order_cost_sums_each_runs_entries_one_at_a_time():
+    rng = np.random.default_rng(3)
+    u = rng.normal(size=(4, 2, 3)) * 10.0 ** rng.integers(-8, 8, size=(4, 2, 3))
+    out = mlp.losses.dot_in_order(u, u, np.empty(4))
+    for r in range(4):
+        total = 0.0
+        for value in u[r].ravel().tolist():
+            total = value * value if total == 0.0 else total + value * value
+        assert out[r] == total
+
+
+@pytest.mark.parametrize(("h", "o", "loss"), ALLOWED)
+def test_in_order_agrees_with_blas_to_rounding_and_stacks_to_the_bit(h, o, loss):
+    weights, X, Y = random_problem((3, 4, 2), 1)
+    X, Y = X[:4], Y[:4]  # every sum at most 8 terms (the cost's 4 x 2)
+    by = {}
+    for products in mlp.network.PRODUCTS:
+        by[products] = mlp.gradients(mlp.Architecture((3, 4, 2), h, o, loss, products), weights, X, Y)
+    np.testing.assert_allclose(by["in_order"].loss, by["blas"].loss, rtol=1e-13)
+    for G_in_order, G_blas in zip(by["in_order"].grads, by["blas"].grads):
+        np.testing.assert_allclose(G_in_order, G_blas, rtol=1e-12, atol=1e-15)
+    # Stacked with other runs (the run axis last in memory), the same run computes the same bits.
+    net = mlp.Network(mlp.Architecture((3, 4, 2), h, o, loss, "in_order"), X, Y, runs=3)
+    rng = np.random.default_rng(2)
+    net.params[...] = rng.normal(0.0, 0.5, size=net.params.shape)
+    net.set_weights([np.stack([rng.normal(0, 0.5, W.shape), W, W + 1]) for W in weights])
+    with np.errstate(all="ignore"):
+        cost = net.forward()[1]
+        net.backward()
+    assert cost == by["in_order"].loss
+    for G, G_alone in zip(net.grads, by["in_order"].grads):
+        assert np.array_equal(G[1], G_alone)
+
+
+def test_in_order_holds_the_run_axis_last_in_memory_and_the_weights_as_views():
+    net = mlp.Network(mlp.Architecture((2, 3, 3, 2), products="in_order"), np.zeros((2, 2)), np.zeros((2, 2)), 5)
+    assert net.params.shape == (5, 29) and net.params.strides == (8, 5 * 8)
+    assert all(np.shares_memory(W, net.params) for W in net.weights)
+    assert all(a.strides[0] == 8 for a in (*net.a, *net.n, *net.deltas))
+
+
+@pytest.mark.parametrize(
+    ("layers", "observations", "terms"),
+    [((2, 9, 1), 4, 10), ((2, 3, 1), 9, 9), ((2, 3, 3), 3, 9), ((2, 4, 12, 1), 2, 13)],
+)
+def test_in_order_is_refused_with_a_sum_of_more_than_eight_terms(layers, observations, terms):
+    architecture = mlp.Architecture(layers, products="in_order")
+    assert architecture.most_terms(observations) == terms
+    with pytest.raises(mlp.ConfigError) as error:
+        mlp.Network(architecture, np.zeros((observations, layers[0])), np.zeros((observations, layers[-1])))
+    assert str(error.value) == (
+        f"products: in_order sums at most 8 terms, and this network on {observations} observations has sums of "
+        f"{terms}; use blas."
+    )
+    # A forward pass alone (a grid of points under the run's weights) sums over no observations.
+    if architecture.most_terms(0) <= 8:
+        weights = mlp.initial_weights(layers, "normal", 1.0, 0.0, 0)
+        grid = np.random.default_rng(0).normal(size=(1000, layers[0]))
+        np.testing.assert_allclose(
+            mlp.forward(architecture, weights, grid), mlp.forward(mlp.Architecture(layers), weights, grid), rtol=1e-13
+        )

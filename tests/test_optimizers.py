@@ -18,7 +18,7 @@ def test_gd_step_is_w_minus_lr_g_exactly():
     rng = np.random.default_rng(0)
     W, g = rng.normal(size=50), rng.normal(size=50)
     params = W.copy()
-    mlp.OPTIMIZERS["gd"](50, 0.37).step(params, g)
+    mlp.OPTIMIZERS["gd"](params, 0.37).step(params, g)
     np.testing.assert_array_equal(params, W - 0.37 * g)
 
 
@@ -26,7 +26,7 @@ def test_momentum_two_steps_follow_the_heavy_ball():
     rng = np.random.default_rng(1)
     W, g1, g2 = rng.normal(size=(3, 20))
     params = W.copy()
-    opt = mlp.OPTIMIZERS["momentum"](20, 0.1)
+    opt = mlp.OPTIMIZERS["momentum"](params, 0.1)
     opt.step(params, g1)
     np.testing.assert_allclose(params, W - 0.1 * g1, rtol=1e-15)
     opt.step(params, g2)  # v = 0.9 g1 + g2
@@ -39,7 +39,7 @@ def test_adam_first_step_has_magnitude_lr(scale):
     rng = np.random.default_rng(2)
     g = scale * rng.choice([-1.0, 1.0], size=30) * rng.uniform(0.5, 2.0, size=30)
     params = np.zeros(30)
-    mlp.OPTIMIZERS["adam"](30, 0.01).step(params, g)
+    mlp.OPTIMIZERS["adam"](params, 0.01).step(params, g)
     np.testing.assert_allclose(np.abs(params), 0.01 * np.abs(g) / (np.abs(g) + 1e-8), rtol=1e-12)
     # |step| = lr up to eps / |g|: 2e-4 relative for the smallest gradients here, 1e-8 for |g| ~ 1.
     np.testing.assert_allclose(np.abs(params), 0.01, rtol=1e-8 / np.min(np.abs(g)) + 1e-12)
@@ -49,7 +49,7 @@ def test_adam_first_step_has_magnitude_lr(scale):
 def test_adam_two_steps_match_the_formula():
     g1, g2 = np.array([0.3, -2.0]), np.array([-0.1, -1.0])
     params = np.zeros(2)
-    opt = mlp.OPTIMIZERS["adam"](2, 0.05)
+    opt = mlp.OPTIMIZERS["adam"](params, 0.05)
     opt.step(params, g1)
     opt.step(params, g2)
     m = 0.9 * 0.1 * g1 + 0.1 * g2
@@ -63,7 +63,7 @@ def test_adam_two_steps_match_the_formula():
 def test_optimizer_minimises_a_quadratic(name):
     # C(w) = (w - 3)^2 from w = 0 (C = 9): 200 steps bring it below 1e-6.
     params, grads = np.zeros(1), np.zeros(1)
-    opt = mlp.OPTIMIZERS[name](1, LEARNING_RATE[name])
+    opt = mlp.OPTIMIZERS[name](params, LEARNING_RATE[name])
     costs = []
     for _ in range(200):
         costs.append((params[0] - 3.0) ** 2)
@@ -80,7 +80,7 @@ def test_optimizer_step_updates_in_place_and_allocates_nothing(name):
     size = 200_000
     params, grads = np.zeros(size), np.full(size, 0.5)
     address = params.ctypes.data
-    opt = mlp.OPTIMIZERS[name](size, 0.1)
+    opt = mlp.OPTIMIZERS[name](params, 0.1)
     opt.step(params, grads)
     tracemalloc.start()
     try:

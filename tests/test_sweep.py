@@ -218,7 +218,7 @@ def test_absent_lists_take_the_base_values():
         ("momentum",),
         (4,),
     )
-    assert spec.configs() == [base]
+    assert spec.configs() == [base.replace(products="in_order")]  # a sweep sums in order where it may
 
 
 def test_noise_breaks_the_symmetry_of_a_constant_start():
@@ -291,13 +291,14 @@ def test_over_budget_is_refused_and_the_suggested_iterations_fit():
     with pytest.raises(mlp.ConfigError) as error:
         SweepSpec(mlp.Config(iterations=20_000), seeds=seeds)
     message = str(error.value)
-    seconds = budget.work(mlp.Config(iterations=20_000), 256) / 1e9
+    base = mlp.Config(iterations=20_000, products="in_order")  # as the sweep sums its products
+    seconds = budget.work(base, 256) / 1e9
     assert message.startswith(
         f"sweep: 256 runs of 20,000 iterations would take about {seconds:.2g} s of the server's time, over the "
         f"budget of {budget.WORK_BUDGET / 1e9:.2g} s a sweep may take; use at most "
     )
     most = int(re.search(r"use at most ([0-9,]+) iterations or fewer runs[.]$", message).group(1).replace(",", ""))
-    assert budget.work(mlp.Config(iterations=most), 256) <= budget.WORK_BUDGET
+    assert budget.work(base.replace(iterations=most), 256) <= budget.WORK_BUDGET
     SweepSpec(mlp.Config(iterations=most), seeds=seeds)
     with pytest.raises(mlp.ConfigError, match=f"use at most {most:,} iterations"):
         SweepSpec(mlp.Config(iterations=most + 1), seeds=seeds)
@@ -430,3 +431,20 @@ SHAPES = {
 def test_a_runs_arithmetic_does_not_depend_on_the_runs_beside_it(name):
     base = mlp.Config(**SHAPES[name], iterations=20, snapshots=2)
     assert_matches_single_runs(sweep(SweepSpec(base, inits="normal 0.5;xavier", lrs="0.1,2", seeds="0,1")))
+
+
+def test_a_sweep_sums_in_order_where_every_sum_has_at_most_eight_terms():
+    products = {name: SweepSpec(config, seeds="0,1").base.products for name, config in GRID.items()}
+    assert products == {
+        "xor 2-4-1 tanh": "in_order",  # sums of 1 + 4 terms, 4 observations, a cost of 4 x 1
+        "the question's network": "in_order",
+        "circle 2-5-3-1 relu cross_entropy": "blas",  # 50 observations
+        "relu 2-6-6-2": "in_order",
+        "sigmoid xor 2-8-1": "blas",  # n^2 = [1 | a^1] W^1 sums 1 + 8 terms
+    }
+    # A run summed in order costs more than one summed by BLAS: past the budget of a run, a sweep
+    # (whose every run can be opened) sums by BLAS.
+    long = mlp.Config(iterations=100_000)
+    with pytest.raises(mlp.ConfigError, match="over the budget of 7 s a run may take"):
+        long.replace(products="in_order")
+    assert SweepSpec(long).base.products == "blas"
