@@ -27,6 +27,27 @@ def status_sentence(run: Run) -> str:
     return f"Finished {run.iterations_run:,} iterations; final cost {run.final_loss:.4g} ({run.config.loss})."
 
 
+def products_sentence(run: Run) -> str | None:
+    """Why a run summed in order (as a sweep sums it) may end elsewhere than the same run summed by BLAS."""
+    if run.config.products != "in_order":
+        return None
+    return (
+        "Products summed term by term, in order, as a sweep sums them: a run opened from a sweep is the sweep's "
+        "run to the last bit. numpy's @ (BLAS), the default, fuses each multiply with its add, so the same run "
+        "summed by BLAS may differ in its last digits, a difference the size of rounding that chaotic training "
+        "grows to the first digit."
+    )
+
+
+def rerun_sentence(run: Run, blas: Run) -> str:
+    """How far ``run`` (summed in order) and ``blas`` (the same run summed by BLAS) end apart."""
+    if blas.final_loss == run.final_loss:
+        return f"Summed by BLAS it ends at the same cost, {blas.final_loss:.6g}, to the last bit."
+    apart = abs(blas.final_loss - run.final_loss) / max(abs(run.final_loss), abs(blas.final_loss))
+    costs = f"{blas.final_loss:.10g} against {run.final_loss:.10g} here"
+    return f"Summed by BLAS it ends at cost {costs}: {apart:.1e} apart."
+
+
 def diagnose(found: Sequence[Finding]) -> list[str]:
     """The findings' sentences, in the findings' order: what the Symmetry tab lists and the CLI prints."""
     return [f.sentence for f in found]

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 import mlp
 from lab import scrub
 from mlp.findings import accuracy
+from mlp.training import sweep
 from ui.header import ACCURACY, OUTPUT
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -268,6 +269,23 @@ def test_sweep_trains_the_grid_and_opens_a_run():
     assert f"Opened from the sweep: {start} · {optimizer} · {lr}, {seed.split(':')[0]} (kept" in said
     cost = float(best.split("**")[1])
     assert metric(at, "Final cost") == f"{cost:.4g}"  # the same run as the sweep's
+    # ... to the last bit: the sweep summed its products in order, and so does the opened run.
+    opened = at.session_state["kept"][0].config
+    assert at.radio(key="products").value == opened.products == "in_order"
+    result = sweep(at.session_state["sweep_spec"])
+    assert mlp.train(opened).final_loss == result.final_loss[result.configs.index(opened)]
+    # Results says why the run summed by BLAS may differ, and on demand how far.
+    assert any(c.value.startswith("Products summed term by term, in order") for c in at.caption)
+    at.toggle(key="blas_rerun").set_value(True).run()
+    blas = mlp.train(opened.replace(products="blas")).final_loss
+    said = next(c.value for c in at.caption if c.value.startswith("Summed by BLAS"))
+    assert f"{blas:.10g}" in said or f"same cost, {blas:.6g}" in said
+
+
+def test_a_run_summed_by_blas_says_nothing_of_products():
+    at = fresh()
+    assert at.radio(key="products").value == "blas"
+    assert not any("term by term" in c.value for c in at.caption)
 
 
 def test_bad_sweep_list_is_explained():

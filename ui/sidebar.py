@@ -314,11 +314,13 @@ def init_section() -> dict[str, Any]:
 
 
 def training_section(values: dict[str, Any]) -> dict[str, Any]:
-    """Optimizer, learning rate, iterations (bounded by the work budget of ``values``' network) and snapshots."""
+    """Optimizer, learning rate, iterations (bounded by the work budget of ``values``' network), snapshots
+    and how products are summed."""
     st.sidebar.header("Training")
     out = {"optimizer": _widget("optimizer"), "lr": _widget("lr")}
     slot = st.sidebar.container()  # the iterations, drawn once every other setting is known
     out["snapshots"] = _widget("snapshots")
+    out["products"] = _widget("products")
     out["iterations"] = _iterations(slot, values | out)
     return out
 

@@ -36,6 +36,7 @@ SWEEP_SEEDS = "sweep_seeds"
 SWEEP_THRESHOLD = "sweep_threshold"
 LESSON_STEP = "lesson_step"  # the Lesson tab's step, from 0
 CHAOS = "chaos"  # the Symmetry tab's toggle that trains the run again from a start 1e-12 apart
+BLAS_RERUN = "blas_rerun"  # the Results toggle that trains a run summed in order again, summed by BLAS
 SET_UP_NOTE = "set_up_note"  # what a set-up button just put in the sidebar, said once above the tabs
 
 # The defaults. Streamlit forgets a widget's value after a run that does not draw it (another tab is
@@ -58,6 +59,7 @@ _DEFAULTS: dict[str, Callable[[], Any]] = {
     SWEEP_THRESHOLD: lambda: 0.01,
     LESSON_STEP: lambda: 0,
     CHAOS: lambda: False,
+    BLAS_RERUN: lambda: False,
 }
 
 

@@ -83,7 +83,8 @@ def _open(config: Config, cell: str, seed: int) -> None:
     kept = known.get(said, "kept for the Compare tab; the oldest kept run was dropped")
     st.session_state[state.SET_UP_NOTE] = (
         f"Opened from the sweep: {cell}, seed {seed} ({kept}). {SETTINGS[:1].upper() + SETTINGS[1:]} hold it; "
-        "trained again here, it is the sweep's run to the last bit."
+        "trained again here, it is the sweep's run to the last bit"
+        + (", its products summed in order as the sweep sums them." if config.products == "in_order" else ".")
     )
 
 
@@ -97,9 +98,11 @@ def sweep_tab(base: Config) -> None:
         result = swept(spec)
     runs = _runs(spec)
     diverged = int((runs["status"] == "diverged").sum())
+    in_order = spec.base.products == "in_order"
     st.markdown(
         f"{len(runs)} runs of {result.configs[0].iterations:,} iterations in {result.seconds:.2f} s"
         + (f"; {diverged} diverged." if diverged else ".")
+        + (" Products summed term by term, in order, the faster way for many small runs." if in_order else "")
         + " Click a cell to list its runs."
     )
     loss_map = _heatmap(spec, "final_loss", "Final cost (median over seeds)", True)

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from lab import charts, frames, neurons, scrub
-from lab.diagnosis import diagnose, status_sentence
+from lab.diagnosis import diagnose, products_sentence, rerun_sentence, status_sentence
 from lab.text import notation
 from mlp import Config, Finding, Run, chaotic, clone_groups
 from mlp.findings import moved_start
@@ -96,6 +96,7 @@ def _outputs_table(config: Config) -> tuple[pd.DataFrame, int]:
 def results(run: Run) -> None:
     """Outputs against targets, the loss curve and, for 2-D inputs, the output over the input plane."""
     st.markdown(status_sentence(run))
+    _products(run)
     c = run.config
     left, right = st.columns(2)
     with left:
@@ -123,6 +124,16 @@ def results(run: Run) -> None:
     if plane and plane[0].open:
         with plane[0]:
             show(_surface_chart(c))
+
+
+def _products(run: Run) -> None:
+    """For a run summed in order (as a sweep sums it): why the run summed by BLAS may differ, and on demand how far."""
+    sentence = products_sentence(run)
+    if sentence is None:
+        return
+    st.caption(sentence)
+    if st.toggle("Train it again summed by BLAS", key=state.BLAS_RERUN, help="Costs a second training."):
+        st.caption(rerun_sentence(run, trained(run.config.replace(products="blas"))))
 
 
 # Weights
