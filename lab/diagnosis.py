@@ -44,7 +44,7 @@ def rerun_sentence(run: Run, blas: Run) -> str:
     if blas.final_loss == run.final_loss:
         return f"Summed by BLAS it ends at the same cost, {blas.final_loss:.6g}, to the last bit."
     apart = abs(blas.final_loss - run.final_loss) / max(abs(run.final_loss), abs(blas.final_loss))
-    costs = f"{blas.final_loss:.10g} against {run.final_loss:.10g} here"
+    costs = f"{blas.final_loss:.17g} against {run.final_loss:.17g} here"  # every digit: the last ones differ
     return f"Summed by BLAS it ends at cost {costs}: {apart:.1e} apart."
 
 

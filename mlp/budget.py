@@ -49,10 +49,11 @@ PARAMETER = 8
 LOSS_CALLS = {"sse": 0, "mse": 3, "cross_entropy": 36}
 OPTIMIZER_CALLS = {"gd": 0, "momentum": 4, "adam": 18}
 OPTIMIZER_PASSES = {"gd": 1, "momentum": 2, "adam": 6}
-# Products summed in order (mlp/network.py): numpy calls per term of every sum, a multiply and an add
-# on arrays it walks with broadcasting, each dearer than a call on contiguous arrays. Their work per
-# run is far less than a BLAS call per run, and is left priced as one.
-IN_ORDER_CALLS = 4
+# Products summed in order (mlp/network.py): per term of every sum a multiply and an add, on views
+# numpy walks with broadcasting, each about three of the calls above (benchmarks/costs.py: a 16-run
+# sweep of the question's network is all such calls). Their work per run is far less than a BLAS
+# call per run, and is left priced as one.
+IN_ORDER_CALLS = 6
 # Symmetry metrics: ns per unit of mlp.symmetry.metrics_work (one set of weights). Measured 0.03 to 0.7 ns
 # here (benchmarks/costs.py), dearest on random and near-equal neurons, cheapest on clones.
 METRICS_UNIT = 1.0

@@ -98,11 +98,11 @@ def sweep_tab(base: Config) -> None:
         result = swept(spec)
     runs = _runs(spec)
     diverged = int((runs["status"] == "diverged").sum())
-    in_order = spec.base.products == "in_order"
+    summed = " Products summed term by term, in order, as a run opened from here is: the sweep's run to the last bit."
     st.markdown(
         f"{len(runs)} runs of {result.configs[0].iterations:,} iterations in {result.seconds:.2f} s"
         + (f"; {diverged} diverged." if diverged else ".")
-        + (" Products summed term by term, in order, the faster way for many small runs." if in_order else "")
+        + (summed if spec.base.products == "in_order" else "")
         + " Click a cell to list its runs."
     )
     loss_map = _heatmap(spec, "final_loss", "Final cost (median over seeds)", True)
