@@ -3,8 +3,9 @@
 ``n`` and ``a`` have shape ``(R, observations, outputs)``, the targets ``y`` ``(observations,
 outputs)`` (the same for every run). ``sse`` is the question's sum of squared errors over every
 observation and output; ``mse`` and ``cross_entropy`` average over a run's
-``observations * outputs`` entries. Each run's sum is one BLAS dot over its own entries, so a run's
-cost does not depend on the runs stacked with it.
+``observations * outputs`` entries. Each run's sum is one BLAS dot over its own entries
+(:func:`dot_per_run`), or its terms added one at a time (:func:`dot_in_order`, for products summed
+in order): either way a run's cost does not depend on the runs stacked with it.
 """
 
 from __future__ import annotations

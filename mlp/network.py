@@ -19,7 +19,7 @@ and each run's cost is summed, the same way whatever ``R`` is:
 - ``in_order``: each entry's terms added one at a time, in order (:func:`in_order`), by
   element-wise multiplies and adds across the runs, whose arrays then hold the run axis last in
   memory. Where every sum has at most ``MOST_TERMS`` terms, a sweep of the question's network
-  computes its products twice as fast this way as by a BLAS call per run; one run computes them
+  computes its products twice as fast this way as by a BLAS call per run; one run trains about
   three times slower. A sweep uses it wherever it may (mlp/config.py), a run only when asked.
 
 The two differ in the last bits of a sum, which chaotic training can grow to the first digit.
@@ -130,17 +130,23 @@ def in_order(A: np.ndarray, B: np.ndarray, out: np.ndarray) -> Callable[[], np.n
     """A call that computes ``out[r] = A[r] @ B[r]`` for every run ``r`` of ``(R, i, k) @ (R, k, j)``,
     each entry's ``k`` terms added one at a time: ``((A[:, 0] B[0] + A[:, 1] B[1]) + A[:, 2] B[2]) + ...``.
 
-    Element-wise multiplies and adds over all runs at once: each run's arithmetic is the same
-    whatever ``R`` is. With the run axis last in memory, numpy works along the runs.
+    One multiply makes every term (``terms[:, :, t]`` is ``A[:, t] B[t]``), then ``k - 1`` adds sum
+    them in order: element-wise operations over all runs at once, so each run's arithmetic is the
+    same whatever ``R`` is. With the run axis last in memory, numpy works along the runs.
     """
-    terms = [(A[:, :, t, None], B[:, None, t, :]) for t in range(A.shape[-1])]
-    scratch = np.empty_like(out)
+    R, rows, k = A.shape
+    terms = _stack(R, (rows, k, out.shape[-1]), run_last=True)
+    a, b = A[:, :, :, None], B[:, None, :, :]
+    term = [terms[:, :, t] for t in range(k)]
 
     def call() -> np.ndarray:
-        np.multiply(*terms[0], out)
-        for a, b in terms[1:]:
-            np.multiply(a, b, scratch)
-            np.add(out, scratch, out)
+        np.multiply(a, b, terms)
+        if k == 1:
+            np.copyto(out, term[0])
+            return out
+        np.add(term[0], term[1], out)
+        for t in term[2:]:
+            np.add(out, t, out)
         return out
 
     return call
@@ -152,7 +158,7 @@ def _stack(R: int, shape: tuple[int, ...], run_last: bool) -> np.ndarray:
 
 
 class Network:
-    """Buffers and passes of ``runs`` runs of one architecture on one data set (run axis first).
+    """Buffers and passes of ``runs`` runs of one architecture on one data set (indexed run axis first).
 
     ``params`` is ``(R, P)``; ``weights[l]`` is a ``(R, 1 + n_l, n_{l+1})`` view into it and
     ``grads[l]`` the matching view into ``flat_grads``, so an optimizer steps every matrix of every
@@ -161,10 +167,13 @@ class Network:
     :meth:`backward`, ``dC_da[l]``, ``slopes[l]`` and ``deltas[l]`` hold ``dC/da^{l+1}``,
     ``f'(n^{l+1})`` and ``delta^{l+1}``. Every buffer is allocated here, and each product of the
     passes is bound to its buffers here (see :func:`matmul` and :func:`in_order`): a step allocates
-    nothing (but the cost of ``in_order`` products).
+    nothing but, summed in order, the cost's terms. ``forward_only`` networks (no targets) never
+    read their cost, which may then have any number of terms.
     """
 
-    def __init__(self, architecture: Architecture, X: np.ndarray, Y: np.ndarray, runs: int = 1, forward_only=False):
+    def __init__(
+        self, architecture: Architecture, X: np.ndarray, Y: np.ndarray, runs: int = 1, forward_only: bool = False
+    ):
         self.architecture = architecture
         layers, L, R, n_obs = architecture.layers, len(architecture.layers) - 1, runs, X.shape[0]
         architecture.check_products(0 if forward_only else n_obs)  # a forward pass sums over no observations
