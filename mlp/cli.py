@@ -141,7 +141,8 @@ def summary(run: Run) -> str:
     lines = [
         f"network   {'-'.join(map(str, c.layers))}, {c.activation}/{c.output_activation}, cost {c.loss}, "
         f"init {c.init} {c.init_scale:g}" + (f" + noise {c.noise:g}" if c.noise else "") + f", seed {c.seed}",
-        f"training  {c.optimizer}, lr {c.lr:g}, {c.iterations:,} iterations on data '{c.data}'",
+        f"training  {c.optimizer}, lr {c.lr:g}, {c.iterations:,} iterations on data '{c.data}'"
+        + (", products summed in order" if c.products == "in_order" else ""),
     ]
     if run.status == "diverged":
         lines.append(f"status    diverged at iteration {run.diverged_at:,}: the cost became NaN or infinite")

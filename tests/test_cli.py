@@ -33,6 +33,13 @@ def test_default_summary_is_the_questions_run(capsys):
     assert "hidden layer 1: 1 distinct" not in out  # the findings replace the old per-layer lines
 
 
+def test_products_summed_in_order_print_the_questions_numbers_too(capsys):
+    assert main(["--products", "in_order"]) == 0
+    out = capsys.readouterr().out
+    assert "1,000 iterations on data 'seed', products summed in order\n" in out
+    assert "0.5992706   0.1997657   0.2000000   0.4000000" in out  # as summed by BLAS, to the 7 digits printed
+
+
 def test_summary_without_findings_says_none(capsys):
     assert main(["--init", "normal", "--iterations", "20", "--layers", "2,2"]) == 0
     assert capsys.readouterr().out.endswith("findings: none\n")
