@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from lab.frames import unicode
 from lab.text import plain
 from mlp import Finding, Run
+from mlp.findings import layer_list
 
 CAPACITY = ("clones", "near_clones")
 STOPPED = ("step_too_large", "blew_up")  # findings that say why the settings cannot learn at all
@@ -62,8 +63,7 @@ def acts_as(run: Run, found: Sequence[Finding]) -> tuple[int, ...]:
 
 def _layers(found: Sequence[Finding]) -> str:
     """``a²`` or ``a² and a³``: the layers of ``found``."""
-    names = [unicode(f"a^{f.layer}") for f in found]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    return unicode(layer_list(found))
 
 
 def headline(run: Run, found: Sequence[Finding]) -> str | None:

@@ -72,7 +72,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -577,13 +577,20 @@ def _plateaus(c: _Context, saturated: list[Finding]) -> list[Finding]:
         after = "It is still there at the last iteration." if b == len(C) - 1 else "Then it falls."
         slow = [f for f in saturated if f.until >= a]
         if slow:
-            names = [f"a^{f.layer}" for f in slow]
-            names = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-            after += f" Saturated units in {names} pass back small gradients meanwhile: slowness, not lack of capacity."
+            after += (
+                f" Saturated units in {layer_list(slow)} pass back small gradients meanwhile: slowness, not lack of "
+                "capacity."
+            )
         sentence = f"Plateau: from iteration {a:,} to {b:,} the cost stays {_between(low, high)}, {what}. "
         sentence += after
         out.append(Finding("plateau", None, a, b, evidence, sentence))
     return out
+
+
+def layer_list(found: Sequence[Finding]) -> str:
+    """``a^2`` or ``a^2, a^3 and a^4``: the layers of ``found``, in the learner's caret notation."""
+    names = [f"a^{f.layer}" for f in found]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def _fit_error(c: _Context, s: int) -> float:
