@@ -29,9 +29,13 @@ def test_loss_frame_downsampling_keeps_first_and_last(default_run):
     np.testing.assert_allclose(df["loss"], default_run.loss_history[df["iteration"]], rtol=0, atol=0)
 
 
-def test_loss_frame_short_history_kept_whole(default_run, normal_run):
-    df = frames.loss_frame({"a": default_run, "b": normal_run})
+def test_loss_frame_keeps_a_short_history_whole_and_thins_a_long_one_evenly(default_run, normal_run):
+    df = frames.loss_frame({"a": default_run, "b": normal_run}, max_points=1001)
     assert df.groupby("run").size().to_dict() == {"a": 1001, "b": 1001}
+    thinned = frames.loss_frame({"a": default_run})  # 1,001 costs, 300 points at most
+    assert len(thinned) == 300 and thinned["iteration"].iloc[[0, -1]].tolist() == [0, 1000]
+    assert np.ptp(np.diff(thinned["iteration"])) <= 1  # evenly spaced, to the iteration
+    assert thinned["loss"].tolist() == default_run.loss_history[thinned["iteration"]].tolist()
 
 
 def test_loss_frame_diverged_run_stops_before_divergence(diverged_run):
