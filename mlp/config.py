@@ -26,7 +26,7 @@ from .echo import echo
 from .errors import ConfigError
 from .fields import AXES, FIELDS, MAX_ITERATIONS, THRESHOLD, Axis, check_length, json_value
 from .losses import LOSSES
-from .network import MOST_TERMS, Architecture
+from .network import Architecture
 
 # Each setting's parser, by name (a view of the table, for code that only parses).
 PARSERS: dict[str, Callable[[str, Any], Any]] = {name: field.kind for name, field in FIELDS.items()}
@@ -389,9 +389,8 @@ class SweepSpec:
                 "sweep", f"{runs:,} runs ({sizes} values) is more than {MAX_SWEEP_RUNS}; use fewer values in the lists."
             )
         base = b.replace(**self._settings(tuple(getattr(self, a.name)[0] for a in AXES)))
-        if base.architecture.most_terms(len(base.dataset.X)) <= MOST_TERMS:
-            with contextlib.suppress(ConfigError):  # over a run's budget in order: BLAS
-                base = base.replace(products="in_order")
+        with contextlib.suppress(ConfigError):  # refused in order (a sum of more terms, a run over budget): BLAS
+            base = base.replace(products="in_order")
         object.__setattr__(self, "base", base)
         for optimizer in self.optimizers[1:]:  # each run can be opened as a run: priced as one
             budget.check_run(self.base.replace(optimizer=optimizer))
