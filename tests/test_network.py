@@ -102,6 +102,18 @@ def test_gradients_match_finite_differences(layers, activation, output_activatio
     assert max(np.max(np.abs(G)) for G in analytic) > 1e-3  # the comparison is not all zeros
 
 
+def test_gradient_check_gives_the_same_numbers_in_chunks_of_a_few_runs(monkeypatch):
+    # 2 x 29 shifted weight sets of the question's network, in chunks of 4 runs (the last one of 2).
+    weights, X, Y = random_problem((2, 3, 3, 2), 3)
+    whole = mlp.gradient_check(arch(weights), weights, X, Y)
+    per_run = 2 * 29 + 5 * 6 * (3 + 3 + 2)  # mlp/gradcheck.py's count of one run's values
+    monkeypatch.setattr(mlp.gradcheck, "MAX_VALUES", 4 * per_run)
+    chunked = mlp.gradient_check(arch(weights), weights, X, Y)
+    for A, B in zip(whole.numeric, chunked.numeric):
+        np.testing.assert_allclose(A, B, rtol=1e-12, atol=1e-15)
+    assert chunked.max_relative_error < 1e-6
+
+
 def scale_slope(monkeypatch, name: str, factor: float) -> None:
     """Make activation ``name``'s derivative wrong by ``factor`` (its value stays right)."""
     activation = mlp.ACTIVATIONS[name]

@@ -39,9 +39,9 @@ MAX_POINTS = 1_000  # data points drawn over the output surface
 SURFACE_WORK = 5e8
 MAX_TABLE_ROWS = 100  # rows of the outputs table
 MAX_TRACE_ROWS, MAX_TRACE_COLUMNS = 20, 12  # corner of each matrix of the Backprop maths tab
-# The gradient check runs 2 full passes per weight: 2 x weights x (weights x observations + a per-layer
-# overhead) multiply-adds. Measured here at 2 to 26 ns each (the larger the data, the slower), so this
-# many take at most ~5 s; 2-20-20-1 on 10,000 points (501 weights, 5e9) took 129 s.
+# The gradient check runs 2 forward passes per weight: 2 x weights x (weights x observations + a per-layer
+# overhead) multiply-adds. Measured here at 0.7 to 10 ns each (the passes run as the runs of one stacked
+# network, in chunks: mlp/gradcheck.py), so this many take at most ~2 s; 2-30-1 on 5,000 points (1.5e8) 0.5 s.
 GRADIENT_CHECK_WORK = 2e8
 LAYER_OVERHEAD = 2_000
 
