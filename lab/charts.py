@@ -242,7 +242,7 @@ def heatmaps_side_by_side(
     for name, df in matrices.items():
         heading = alt.Title(name, subtitle=title, limit=each - 20, color=colours.get(name, "black"), anchor="start")
         maps.append(heatmap(df, heading, domain, shape=shapes.get(name), max_width=each - 70))
-    return alt.hconcat(*maps).resolve_scale(color="shared")
+    return alt.HConcatChart(hconcat=maps, resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="shared")))
 
 
 def _layer_grid(

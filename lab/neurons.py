@@ -776,4 +776,7 @@ def update_chart(update: Update, layer: int) -> alt.HConcatChart:
             )
             heatmap = alt.layer(heatmap, band)
         maps.append(heatmap)
-    return alt.hconcat(*maps).resolve_scale(color="independent", stroke="independent")
+    # One constructor call: resolve_scale would copy every sub-chart again (0.13 s of 0.46 s here).
+    return alt.HConcatChart(
+        hconcat=maps, resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent", stroke="independent"))
+    )
