@@ -55,8 +55,8 @@ def gradient_check(
         net.params[np.arange(len(k)), k % P] = flat[k % P] + np.where(k < P, epsilon, -epsilon)
         with np.errstate(all="ignore"):  # blown-up weights give inf/NaN, silently
             costs[k] = net.forward()[: len(k)]
-    numeric = [G.copy() for G in architecture.split((costs[:P] - costs[P:]) / (2 * epsilon))]
-    with np.errstate(all="ignore"):  # non-finite gradients of blown-up weights give a NaN error, silently
+    with np.errstate(all="ignore"):  # ... and so do their differences and the errors of non-finite gradients
+        numeric = [G.copy() for G in architecture.split((costs[:P] - costs[P:]) / (2 * epsilon))]
         worst = max(
             float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), floor))) for a, n in zip(analytic, numeric)
         )
