@@ -438,8 +438,9 @@ def metric(page, label: str) -> str:
     return card.get_by_test_id("stMetricValue").inner_text().strip()
 
 
-def screenshot_tabs(page, folder: str | Path) -> list[Path]:
-    """Click every tab in turn and write a full-page PNG of each; return the files in tab order."""
+def screenshot_tabs(page, folder: str | Path, full_page: bool = True) -> list[Path]:
+    """Click every tab in turn and write a PNG of each, of the whole page or of the window; return the files in
+    tab order."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tabs = page.get_by_role("tablist").first.get_by_role("tab")  # the page's tabs, not those inside a tab
@@ -455,7 +456,10 @@ def screenshot_tabs(page, folder: str | Path) -> list[Path]:
         page.wait_for_function("(el) => el.getAttribute('aria-selected') === 'true'", arg=tab.element_handle())
         wait_for_idle(page, charts=0, finished=0, since=clicked)
         path = folder / f"{i + 1:02d}-{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.png"
-        _full_page_screenshot(page, path)
+        if full_page:
+            _full_page_screenshot(page, path)
+        else:
+            page.screenshot(path=str(path))
         paths.append(path)
     return paths
 

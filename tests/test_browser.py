@@ -3,8 +3,9 @@ phone's width, and compares four runs without legends running into titles.
 
 One server and one browser serve the whole module; most tests run in file order on one page (each leaves the
 question's network except for the change it checks); the phone test opens its own session. Screenshots of
-every tab at 1400 px go to $BACKPROP_LAB_SCREENSHOTS or /tmp/fastpage-shots/; every tab at 390 px too
-when $BACKPROP_LAB_SCREENSHOTS is set (else the phone's first screen only).
+every tab at 1400 px go to $BACKPROP_LAB_SCREENSHOTS or /tmp/fastpage-shots/: the whole page of each tab, and
+every tab at 390 px too, when $BACKPROP_LAB_SCREENSHOTS is set (else the window, and the phone's first screen
+only: a whole page makes the window as tall as the page and lays it out again, 1 s a tab).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ harness.require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 SCREENSHOTS = Path(os.environ.get("BACKPROP_LAB_SCREENSHOTS") or "/tmp/fastpage-shots")
+WHOLE_PAGES = bool(os.environ.get("BACKPROP_LAB_SCREENSHOTS"))
 PHONE = {"width": 390, "height": 844}
 
 # Boxes (page px) of what a reader must see apart: each visible chart's drawing, and inside SVG charts each
@@ -122,7 +124,7 @@ def test_output_over_the_input_plane_draws_when_its_view_opens(page):
 
 
 def test_screenshot_of_every_tab(page, capsys):
-    paths = harness.screenshot_tabs(page, SCREENSHOTS / "1400")
+    paths = harness.screenshot_tabs(page, SCREENSHOTS / "1400", full_page=WHOLE_PAGES)
     with capsys.disabled():
         print(f"\nscreenshots of {len(paths)} tabs in {SCREENSHOTS / '1400'}")
     names = ["01-results.png", "02-weights.png", "03-neurons.png", "04-symmetry.png", "05-backprop-maths.png"]
@@ -210,7 +212,7 @@ def test_phone_width_reads_without_sideways_scrolling(server, chromium, capsys):
                        return chart.getBoundingClientRect().top + main.scrollTop - top; }"""
         )
         # Every tab at phone width when screenshots are asked for (they take a minute); the first screen always.
-        if os.environ.get("BACKPROP_LAB_SCREENSHOTS"):
+        if WHOLE_PAGES:
             paths = harness.screenshot_tabs(phone, SCREENSHOTS / "390")
         else:
             (SCREENSHOTS / "390").mkdir(parents=True, exist_ok=True)
