@@ -16,7 +16,7 @@ import mlp  # noqa: E402  (after the path above)
 from tests import harness  # noqa: E402
 
 # Each new AppTest scans every installed distribution's metadata for Streamlit components: 0.2 s of CPU
-# (206 distributions here), times the suite's hundreds of AppTests. Nothing is installed during a run.
+# (206 distributions here), for every AppTest of the suite. Nothing is installed during a run.
 manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
@@ -34,9 +34,9 @@ def normal_run() -> mlp.Run:
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """Processes for ``-n auto``: one per core, and one more when the browser tests run. They wait on pages a
-    good part of their time, which the extra process fills: on this 2-core machine the whole suite took 3 min
-    44 s twice with three processes, 4 min 6 s to 4 min 12 s with two (12% of the CPU idle). The inner loop
-    (``-m "not browser and not slow"``) computes all the time: 48-51 s with two, 63 s with three."""
+    good part of their time, which the extra process fills: on this 2-core machine the whole suite took 3:44,
+    3:44, 3:46 and 4:08 with three processes, 4:06, 4:08, 4:11 and 4:12 with two (12% of the CPU idle). The
+    inner loop (``-m "not browser and not slow"``) computes all the time: 45-51 s with two, 63 s with three."""
     cores = os.cpu_count() or 1
     return cores if "not browser" in (config.option.markexpr or "") else cores + 1
 
