@@ -458,7 +458,8 @@ def screenshot_tabs(page, folder: str | Path, full_page: bool = True) -> list[Pa
         path = folder / f"{i + 1:02d}-{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.png"
         if full_page:
             _full_page_screenshot(page, path)
-        else:
+        else:  # the window, scrolled to the row of tabs: the tab's own content, not the header above it again
+            page.get_by_role("tablist").first.evaluate("(row) => row.scrollIntoView()")
             page.screenshot(path=str(path))
         paths.append(path)
     return paths
