@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import mlp
-from lab import charts, frames
+from lab import charts, frames, neurons
 
 
 def views(spec: dict) -> list[dict]:
@@ -197,14 +197,26 @@ def _rows_in_place(spec: dict, datasets: dict) -> dict:
 
 
 def every_chart(run: mlp.Run) -> list:
+    """One chart of each kind the tabs draw with Altair: single, layered, side by side, stacked, with parameters."""
     runs = {"a": run}
+    circle = mlp.train(mlp.Config(data="circle", layers=(2, 4, 4, 1), init="normal", iterations=40, snapshots=5))
+    two = {"a": run, "b": mlp.train(run.config.replace(seed=run.config.seed + 1))}
+    kept = range(len(circle.snapshot_iterations))
+    sweep = mlp.sweep(mlp.SweepSpec(mlp.Config(iterations=20), lrs=(0.5, 1.0), seeds=(0, 1)))
+    cells = frames.sweep_cells(frames.sweep_frame(sweep.frame_records()), (3, 3))
     return [
         charts.loss_chart(frames.loss_frame(runs)),
         charts.outputs_chart(frames.outputs_frame(runs)),
+        charts.outputs_chart(frames.outputs_frame({"circle": circle})),  # a scatter past eight observations
         charts.symmetry_chart(frames.symmetry_frame(runs)),
+        charts.symmetry_chart(frames.symmetry_frame(two), {"a": "#1f77b4", "b": "#d62728"}),
         charts.activations_chart(frames.activations_frame(run, -1)),
         charts.surface_chart(frames.surface_frame(run), frames.points_frame(run)),
         *(charts.heatmap(df, f"W^{l}") for l, df in enumerate(frames.weights_frames(run, -1))),
+        charts.heatmaps_side_by_side({name: frames.weights_frames(r, -1)[1] for name, r in two.items()}, "W^1", 1.0),
+        charts.sweep_heatmap(cells, "final_loss", "Final cost", log_scale=True),
+        neurons.neurons_chart(neurons.neuron_frames(circle, kept, [mlp.clone_groups(circle.weights[k]) for k in kept])),
+        neurons.update_chart(neurons.update_frames(run, 0, mlp.clone_groups(run.weights[0])), 1),
     ]
 
 
@@ -213,8 +225,13 @@ def test_spec_is_altairs_spec_with_the_data_as_named_dataframes(normal_run):
         altair = chart.to_dict()
         ours = charts.spec(chart)
         assert all(isinstance(df, pd.DataFrame) for df in ours["datasets"].values())
-        as_rows = {name: df.to_dict("records") for name, df in ours["datasets"].items()}
+        # Altair writes a missing value (NaN) as null; Arrow carries it as a missing value too
+        as_rows = {
+            name: df.astype(object).where(df.notna(), None).to_dict("records") for name, df in ours["datasets"].items()
+        }
         assert _rows_in_place(ours, as_rows) == _rows_in_place(altair, altair["datasets"])
+        own = {k: v for k, v in altair.get("config", {}).items() if k != "view"}  # the chart's, not the theme's
+        assert {k: v for k, v in ours.get("config", {}).items() if k != "view"} == own
         json.dumps({k: v for k, v in ours.items() if k != "datasets"}, allow_nan=False)
 
 
