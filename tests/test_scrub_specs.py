@@ -169,3 +169,12 @@ def test_weights_tab_falls_back_to_the_server_past_the_cell_limit():
     assert len(at.get("vega_lite_chart")) == 7  # W^0..W^2, their gradients, the hidden activations
     assert at.select_slider(key="weights_iteration").value == 1000
     assert any(c.value.startswith("One iteration of these heatmaps is 2,284 cells") for c in at.caption)
+
+
+def test_the_workarounds_benchmark_times_a_chart_compare_draws():
+    """`python -m benchmarks.workarounds` times Compare's scrubbed chart of its most runs (it once asked for five)."""
+    from benchmarks.workarounds import scrub_costs
+
+    costs = scrub_costs()
+    assert list(costs) == ["12 heatmaps built in Altair", "the chart assembled from templates"]
+    assert all(ms > 0 for ms in costs.values())
