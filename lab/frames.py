@@ -128,13 +128,17 @@ def activations_frame(run: Run, snapshot: int, max_neurons: int | None = None) -
 
     With ``max_neurons``, only that many evenly spaced neurons of each layer (neuron keeps its index ``j``).
     """
-    a = _network(run, snapshot, run.inputs[:MAX_OBSERVATIONS])
     frames = []
-    for l in range(1, len(a) - 1):
-        neurons = spread(a[l].shape[1], max_neurons)
-        df = _long(a[l][:, neurons], "observation", "neuron", "activation")
+    for l, a in enumerate(hidden_activations(run, snapshot), start=1):
+        neurons = spread(a.shape[1], max_neurons)
+        df = _long(a[:, neurons], "observation", "neuron", "activation")
         frames.append(df.assign(neuron=neurons[df["neuron"]], layer=l))
     return _stack(frames, ["layer", "observation", "neuron", "activation"])
+
+
+def hidden_activations(run: Run, snapshot: int) -> list[np.ndarray]:
+    """``a^1 .. a^{L-1}`` of the first 50 observations at ``snapshot``, each observations x neurons."""
+    return _network(run, snapshot, run.inputs[:MAX_OBSERVATIONS])[1:-1]
 
 
 def symmetry_frame(runs: Mapping[str, Run]) -> pd.DataFrame:

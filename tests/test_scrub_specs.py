@@ -50,7 +50,7 @@ def data(spec: dict, view: dict) -> pd.DataFrame:
 
 def test_activation_matrices_hold_the_forward_pass(question):
     kept = [0, len(question.snapshot_iterations) - 1]
-    hidden = scrub.activation_matrices([frames.activations_frame(question, s) for s in kept])
+    hidden = scrub.activation_matrices(question, kept)
     assert [title for title, _ in hidden] == ["a^1", "a^2"]
     for k, s in enumerate(kept):
         W = question.weights[s]
@@ -68,7 +68,7 @@ def weights_chart(run: mlp.Run, kept: list[int]):
         for l in range(3)
         for title, M in ((f"W^{l}", run.weights), (f"dC/dW^{l}", run.gradients))
     ]
-    hidden = scrub.activation_matrices([frames.activations_frame(run, s) for s in kept])
+    hidden = scrub.activation_matrices(run, kept)
     iterations = [int(run.snapshot_iterations[s]) for s in kept]
     return scrub.scrub_heatmaps(matrices, iterations, activations=hidden, activation_domain=(0.0, 1.0))
 

@@ -211,7 +211,7 @@ def _scrub_chart(config: Config, shown: range) -> dict:
         for l in shown
         for title, M in ((f"W^{l}", run.weights), (f"dC/dW^{l}", run.gradients))
     ]
-    hidden = scrub.activation_matrices([frames.activations_frame(run, s) for s in kept]) if config.layers[1:-1] else []
+    hidden = scrub.activation_matrices(run, kept) if config.layers[1:-1] else []
     domain = (0.0, 1.0) if config.activation == "sigmoid" else None
     iterations = [int(run.snapshot_iterations[s]) for s in kept]
     return scrub.scrub_heatmaps(matrices, iterations, activations=hidden, activation_domain=domain)
