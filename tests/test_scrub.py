@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 import pytest
 
 import mlp
+from benchmarks.load import machine_busy
 from tests import harness
 
 harness.require_chromium()
@@ -179,8 +181,9 @@ def test_a_frame_draws_within_50_ms(request, server, chromium, tab, name, capsys
 
     The machine is shared: other work stretches wall times most, and CPU times too. CPU per frame is the main
     thread's CPU time over the moves less the same span of the page idle (its timers), per move: 20-32 ms
-    with the machine quiet, and once 55 ms in the whole suite's three processes (load average over 1.5 a
-    core), where the bound on it doubles.
+    with the machine quiet, and once 55 ms in the whole suite's three processes. The bounds relax when the
+    machine is busy: a load average over 1.5 a core, or its cores more than 75% busy during the moves (the
+    load average lags by a minute, and the suite starts this file with every process busy at once).
     """
     view, own = opened(request, server, chromium, tab, name)
     try:
@@ -190,9 +193,10 @@ def test_a_frame_draws_within_50_ms(request, server, chromium, tab, name, capsys
         values = [round(i * (count - 1) / 24) for i in range(24)][::-1]  # back from the last frame, as a drag would
         idle = _thread_seconds(cdp)
         view.page.wait_for_timeout(len(values) * settle)
-        start = _thread_seconds(cdp)
+        start, machine, began = _thread_seconds(cdp), machine_busy(), time.monotonic()
         times = view.scrub(values, settle)
         end = _thread_seconds(cdp)
+        share = (machine_busy() - machine) / ((time.monotonic() - began) * (os.cpu_count() or 1))
         cdp.detach()
     finally:
         if own:
@@ -204,11 +208,13 @@ def test_a_frame_draws_within_50_ms(request, server, chromium, tab, name, capsys
     with capsys.disabled():
         print(
             f"\n{tab} {name}: {count} frames; a frame draws in {median:.1f} ms (median of {len(times)} moves, "
-            f"{worst:.1f} at most) and takes {cpu:.1f} ms of CPU; load average {load:.1f} per core"
+            f"{worst:.1f} at most) and takes {cpu:.1f} ms of CPU; load average {load:.1f} per core, the cores "
+            f"{share:.0%} busy"
         )
-    busy = load > 1.5
-    assert cpu < (2 * FRAME_MS if busy else FRAME_MS), f"{cpu:.1f} ms of CPU a frame, load average {load:.1f} a core"
-    assert median < FRAME_MS or busy, f"median {median:.1f} ms with the machine not overloaded"
+    busy = load > 1.5 or share > 0.75
+    said = f"load average {load:.1f} a core, the cores {share:.0%} busy"
+    assert cpu < (2 * FRAME_MS if busy else FRAME_MS), f"{cpu:.1f} ms of CPU a frame; {said}"
+    assert median < FRAME_MS or busy, f"median {median:.1f} ms; {said}"
 
 
 @pytest.mark.parametrize("name", ["question", "circle-2-16-16-1"])
