@@ -88,6 +88,15 @@ def test_final_cost_after_1000_iterations(page):
     assert harness.metric(page, "Final cost") == "0.4002"  # the question's run after 1,000 iterations
 
 
+def test_outputs_table_shows_the_questions_outputs_to_four_digits(page):
+    table = page.get_by_test_id("stTable")
+    header = table.locator("thead th").all_inner_texts()
+    first = table.locator("tbody tr").first.locator("th, td").all_inner_texts()
+    assert [h.strip() for h in header] == ["obs", "neuron", "aᴸ at 0", "aᴸ at 1,000", "y", "error"]
+    # a³ at iteration 0 and after 1,000 iterations, as the question printed them; the error is a³ - y
+    assert [c.strip() for c in first] == ["0", "0", "0.9807", "0.5993", "0.2", "0.3993"]
+
+
 def test_random_init_redraws_charts_and_breaks_symmetry(page):
     assert harness.metric(page, "Distinct hidden neurons") == "1/3 · 1/3"
     seconds = harness.measure_change(page, lambda p: harness.choose(p, "Method", "normal"), charts=2)

@@ -70,7 +70,7 @@ def test_default_page_shows_the_questions_run(default_page):
 
 
 def test_default_page_shows_the_questions_first_outputs(default_page):
-    outputs = next(df.value for df in default_page.dataframe if "aᴸ at 0" in df.value.columns)
+    outputs = next(t.value for t in default_page.table if "aᴸ at 0" in t.value.columns)
     assert round(float(outputs["aᴸ at 0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
 
 
@@ -392,7 +392,7 @@ CIRCLE = {"data": "circle", "points": "200", "init": "normal", "iterations": "20
 
 def test_outputs_table_shows_its_first_rows_and_says_so():
     at = link_page({**CIRCLE, "layers": "2,4,1"})
-    table = next(df.value for df in at.dataframe if "aᴸ at 20" in df.value.columns)
+    table = next(t.value for t in at.table if "aᴸ at 20" in t.value.columns)
     run = mlp.train(mlp.Config(data="circle", points=200, layers=(2, 4, 1), init="normal", iterations=20))
     assert len(table) == 100
     np.testing.assert_allclose(table["aᴸ at 20"], run.outputs[:100, 0], rtol=1e-12)
