@@ -38,7 +38,7 @@ MAX_POINTS = 1_000  # data points drawn over the output surface
 # most this many (30 layers of 256: 1.9 million weights took 3 s for 2,500 points; 15 x 15 here).
 SURFACE_WORK = 5e8
 MAX_TABLE_ROWS = 100  # rows of the outputs table
-TABLE_ROWS_IN_SIGHT = 10  # rows it shows before it scrolls
+STATIC_TABLE_ROWS = 12  # up to this many rows the outputs are a static table, past it a data grid
 MAX_TRACE_ROWS, MAX_TRACE_COLUMNS = 20, 12  # corner of each matrix of the Backprop maths tab
 # The gradient check runs 2 forward passes per weight: 2 x weights x (weights x observations + a per-layer
 # overhead) multiply-adds. Measured here at 0.7 to 10 ns each (the passes run as the runs of one stacked
@@ -104,11 +104,7 @@ def results(run: Run) -> None:
         show(_outputs_chart(c))
     with right:
         table, rows = _outputs_table(c)
-        # A static table, 4 significant digits: st.dataframe's data grid would add 1.2 MB of scripts to a new
-        # visitor's first load, 0.2-0.3 s of it (python -m benchmarks.dashboard), for a few rows.
-        numbers = table.select_dtypes("float").columns
-        height = "content" if len(table) <= TABLE_ROWS_IN_SIGHT else 400  # past that it scrolls, headers kept
-        st.table(table.style.format("{:.4g}", subset=numbers), hide_index=True, height=height)
+        _show_outputs_table(table)
         if rows > len(table):
             st.caption(f"The first {len(table)} of {rows:,} rows; 'Download', 'Outputs CSV' above holds them all.")
     # Only the open view runs: the surface (2,500 cells) cost a new visitor's first load about 1.5 s of
@@ -122,6 +118,23 @@ def results(run: Run) -> None:
     if plane and plane[0].open:
         with plane[0]:
             show(_surface_chart(c))
+
+
+def _show_outputs_table(table: pd.DataFrame) -> None:
+    """A few rows as a static table; more in the data grid, which scrolls and sorts. Numbers to 4 significant digits."""
+    if len(table) <= STATIC_TABLE_ROWS:
+        # The data grid's scripts (1.2 MB) cost a new visitor's first load 0.15-0.3 s (python -m
+        # benchmarks.dashboard --against), and the question's 4 rows need none of it. st.table renders each
+        # cell as Markdown, though, which a hundred rows would pay for on every draw.
+        numbers = table.select_dtypes("float").columns
+        st.table(table.style.format("{:.4g}", subset=numbers), hide_index=True)
+        return
+    # Narrow columns: the grid fits a phone's 390 px (356 px inside), and the outputs' columns get the room
+    # their headers need ("aᴸ at 100,000").
+    widths = {"obs": 40, "neuron": 56, "y": 44, "error": 62}
+    other = (356 - sum(widths.get(name, 0) for name in table)) // sum(name not in widths for name in table)
+    narrow = {name: st.column_config.NumberColumn(width=widths.get(name, other), format="%.4g") for name in table}
+    st.dataframe(table, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(table)), column_config=narrow)
 
 
 def _products(run: Run) -> None:
