@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 # Markdown, HTML and LaTeX characters, and what GitHub-flavoured Markdown and Streamlit's own
 # extensions turn into links or markup: ':' (https:, mailto:, :red[...], :material/icon:, :smile:),
 # '@' (e-mail addresses), '&' (entities) and the '.' after 'www' (www.example.com).
@@ -40,3 +42,14 @@ def notation(text: str) -> str:
         parts += [plain(text[last : match.start()]), _latex(match)]
         last = match.end()
     return "".join([*parts, plain(text[last:])])
+
+
+def markdown_table(frame: pd.DataFrame, spec: str = ".4g") -> str:
+    """``frame`` as a GitHub-flavoured Markdown table: its columns right-aligned, floats formatted by ``spec``."""
+
+    def cell(value) -> str:
+        return plain(format(value, spec) if isinstance(value, float) else str(value))
+
+    lines = [[plain(str(name)) for name in frame.columns], ["---:"] * frame.shape[1]]
+    lines += [[cell(value) for value in row] for row in frame.itertuples(index=False)]
+    return "\n".join("| " + " | ".join(line) + " |" for line in lines)

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit import config
 from streamlit.elements.lib import policies
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import mlp
 from lab import scrub
+from lab.text import markdown_table
 from mlp.findings import accuracy
 from mlp.training import sweep
 from ui.header import ACCURACY, OUTPUT
@@ -70,9 +72,23 @@ def test_default_page_shows_the_questions_run(default_page):
 
 
 def test_default_page_shows_the_questions_first_outputs(default_page):
-    outputs = next(t.value for t in default_page.table if "aᴸ at 0" in t.value.columns)
-    assert not default_page.dataframe  # a static table: the data grid's scripts stay out of the first load
-    assert round(float(outputs["aᴸ at 0"].iloc[0]), 4) == 0.9807  # the question's a^3 at iteration 0
+    table = next(m.value for m in default_page.markdown if m.value.startswith("| obs"))
+    assert not default_page.dataframe  # a Markdown table: the data grid's scripts stay out of the first load
+    header, _, first, *rest = table.splitlines()
+    assert header == "| obs | neuron | aᴸ at 0 | aᴸ at 1,000 | y | error |"
+    # a^3 at iteration 0 and after 1,000 iterations, as the question printed them; the error is a^3 - y
+    assert first == "| 0 | 0 | 0.9807 | 0.5993 | 0.2 | 0.3993 |"
+    assert len(rest) == 3
+
+
+def test_markdown_table_right_aligns_and_formats_numbers_to_four_digits():
+    frame = pd.DataFrame({"obs": [0, 1], "aᴸ at 1,000": [0.599271, 3.3401e-10], "y|z": [1.0, float("nan")]})
+    assert markdown_table(frame).splitlines() == [
+        "| obs | aᴸ at 1,000 | y\\|z |",
+        "| ---: | ---: | ---: |",
+        "| 0 | 0.5993 | 1 |",
+        "| 1 | 3.34e-10 | nan |",
+    ]
 
 
 @pytest.mark.slow

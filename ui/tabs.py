@@ -18,7 +18,7 @@ import streamlit as st
 
 from lab import charts, frames, neurons, scrub
 from lab.diagnosis import diagnose, products_sentence, rerun_sentence, status_sentence
-from lab.text import notation
+from lab.text import markdown_table, notation
 from mlp import Config, Finding, Run, chaotic, clone_groups
 from mlp.findings import moved_start
 from mlp.gradcheck import gradient_check
@@ -38,7 +38,7 @@ MAX_POINTS = 1_000  # data points drawn over the output surface
 # most this many (30 layers of 256: 1.9 million weights took 3 s for 2,500 points; 15 x 15 here).
 SURFACE_WORK = 5e8
 MAX_TABLE_ROWS = 100  # rows of the outputs table
-STATIC_TABLE_ROWS = 12  # up to this many rows the outputs are a static table, past it a data grid
+STATIC_TABLE_ROWS = 12  # up to this many rows the outputs are a Markdown table, past it a data grid
 MAX_TRACE_ROWS, MAX_TRACE_COLUMNS = 20, 12  # corner of each matrix of the Backprop maths tab
 # The gradient check runs 2 forward passes per weight: 2 x weights x (weights x observations + a per-layer
 # overhead) multiply-adds. Measured here at 0.7 to 10 ns each (the passes run as the runs of one stacked
@@ -124,10 +124,10 @@ def _show_outputs_table(table: pd.DataFrame) -> None:
     """A few rows as a static table; more in the data grid, which scrolls and sorts. Numbers to 4 significant digits."""
     if len(table) <= STATIC_TABLE_ROWS:
         # The data grid's scripts (1.2 MB) cost a new visitor's first load 0.15-0.3 s (python -m
-        # benchmarks.dashboard --against), and the question's 4 rows need none of it. st.table renders each
-        # cell as Markdown, though, which a hundred rows would pay for on every draw.
-        numbers = table.select_dtypes("float").columns
-        st.table(table.style.format("{:.4g}", subset=numbers), hide_index=True)
+        # benchmarks.dashboard --against), and the question's 4 rows need none of it. A Markdown table, not
+        # st.table: that draws each cell as a Markdown element of its own, and a pandas Styler (its number
+        # format) took a third of the new visitor's script on the server.
+        st.markdown(markdown_table(table))
         return
     # Narrow columns: the grid fits a phone's 390 px (356 px inside), and the outputs' columns get the room
     # their headers need ("aᴸ at 100,000").
