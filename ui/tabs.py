@@ -123,10 +123,10 @@ def results(run: Run) -> None:
 def _show_outputs_table(table: pd.DataFrame) -> None:
     """A few rows as a static table; more in the data grid, which scrolls and sorts. Numbers to 4 significant digits."""
     if len(table) <= STATIC_TABLE_ROWS:
-        # The data grid's scripts (1.2 MB) cost a new visitor's first load 0.15-0.3 s (python -m
+        # The data grid's scripts (1.4 MB) cost a new visitor's first load 0.15-0.3 s (python -m
         # benchmarks.dashboard --against), and the question's 4 rows need none of it. A Markdown table, not
-        # st.table: that draws each cell as a Markdown element of its own, and a pandas Styler (its number
-        # format) took a third of the new visitor's script on the server.
+        # st.table: that loads 0.75 MB of those scripts, draws each cell as a Markdown element of its own,
+        # and its number format (a pandas Styler) took a third of the new visitor's script on the server.
         st.markdown(markdown_table(table))
         return
     # Narrow columns: the grid fits a phone's 390 px (356 px inside), and the outputs' columns get the room
